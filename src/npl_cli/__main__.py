@@ -1,0 +1,3 @@
+from npl_cli.cli.app import main
+
+main()

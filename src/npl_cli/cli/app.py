@@ -1,0 +1,48 @@
+"""The npl command line: one Typer app, thin commands, errors mapped to exit codes here."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from npl_cli import __version__
+from npl_cli.cli.inspect import inspect
+from npl_cli.cli.sample import sample
+
+app = typer.Typer(
+    name="npl",
+    help="Collect overdue and non-performing loans: read ledgers, age them, compute legal "
+    "deadlines, type debtors and print prioritised worklists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"npl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="On an internal error, show the traceback.")] = False,
+) -> None:
+    """npl: the asset-preservation desk's toolkit."""
+    if debug:
+        os.environ["NPL_DEBUG"] = "1"
+
+
+app.command()(inspect)
+app.command()(sample)
+
+
+def main() -> None:
+    app(prog_name="npl")

@@ -1,0 +1,134 @@
+"""Options shared by the commands, declared once; the error edge; the as-of date."""
+
+from __future__ import annotations
+
+import functools
+import locale
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from npl_cli.errors import NplError, UsageError
+from npl_cli.ledger.coerce import parse_dates
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+LedgerArg = Annotated[Path, typer.Argument(help="Ledger file: .xlsx, .xlsm, .xls or .csv.",
+                                           show_default=False)]
+SheetOpt = Annotated[str | None, typer.Option(
+    "--sheet", help="Sheet name or 1-based number (default: the first sheet with a ledger header).")]
+HeaderRowOpt = Annotated[int | None, typer.Option(
+    "--header-row", min=1, help="Row number of the header (default: found automatically).")]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", help="CSV text encoding (default: detected; UTF-8, UTF-8 BOM or GB18030).")]
+FormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", help="table on screen, or csv/json/jsonl/xlsx for files and scripts.")]
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write to this file (atomically) instead of stdout.")]
+LangOpt = Annotated[Lang | None, typer.Option(
+    "--lang", help="Table labels: zh or en (default: $NPL_LANG, config, then system locale).")]
+NoMaskOpt = Annotated[bool, typer.Option(
+    "--no-mask", help="Show names, ID numbers and phones in full on screen.")]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", help="Config file (default: $NPL_CONFIG, ./npl.toml, ~/.config/npl/npl.toml).")]
+RulesOpt = Annotated[Path | None, typer.Option(
+    "--rules", help="Rules file: [[rules]] tables placed before the default rules.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Compute as of this date (YYYY-MM-DD; default: today).")]
+RejectsOpt = Annotated[Path | None, typer.Option(
+    "--rejects", help="Write rejected rows with their reasons to this .csv or .xlsx file.")]
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=False)
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    stderr_console().print(f"npl: error: {message}", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+def handle_errors(command: F) -> F:
+    """Map NplError to exit code 2 with one line on stderr; a bug to exit 1 (traceback only
+    with --debug or NPL_DEBUG=1)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except NplError as error:
+            raise fail(str(error), error.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as error:
+            if os.environ.get("NPL_DEBUG"):
+                raise
+            raise fail(
+                f"internal error: {type(error).__name__}: {error} "
+                "(run with --debug for the traceback and report it)",
+                1,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def resolve_as_of(text: str | None) -> pd.Timestamp:
+    """The --as-of date, or today; said once on stderr."""
+    if text is None:
+        return pd.Timestamp(date.today())
+    parsed, bad = parse_dates(pd.Series([text]))
+    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+        raise UsageError(f"--as-of '{text}' is not a date; use YYYY-MM-DD, e.g. --as-of 2026-10-31")
+    return pd.Timestamp(parsed.iloc[0])
+
+
+def resolve_lang(flag: Lang | None, configured: str) -> str:
+    if flag is not None:
+        return flag.value
+    for candidate in (os.environ.get("NPL_LANG", ""), configured):
+        if candidate in ("zh", "en"):
+            return candidate
+    system = os.environ.get("LC_ALL") or os.environ.get("LANG") or (locale.getlocale()[0] or "")
+    return "zh" if system.lower().startswith("zh") else "en"
+
+
+@contextmanager
+def progress(message: str) -> Iterator[None]:
+    """A spinner on stderr while a slow step runs, only when stderr is a terminal."""
+    console = stderr_console()
+    if not console.is_terminal or os.environ.get("CI"):
+        yield
+        return
+    with console.status(message, spinner="dots"):
+        yield
+
+
+def is_tty_stdout() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,68 @@
+"""npl inspect: how a ledger file was read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from npl_cli.cli.common import (
+    ConfigOpt,
+    EncodingOpt,
+    Format,
+    FormatOpt,
+    HeaderRowOpt,
+    LedgerArg,
+    NoMaskOpt,
+    OutputOpt,
+    RejectsOpt,
+    SheetOpt,
+    handle_errors,
+    stdout_console,
+)
+from npl_cli.cli.loading import read_ledger, write_rejects
+from npl_cli.errors import UsageError
+from npl_cli.export import records, write_json_object
+from npl_cli.ledger import Ledger, analyses
+from npl_cli.render.inspect import render_inspect
+
+
+@handle_errors
+def inspect(
+    ledger: LedgerArg,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
+    encoding: EncodingOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    rejects: RejectsOpt = None,
+    no_mask: NoMaskOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Show how a ledger is read: sheet, header, column mapping, row accounting, problems."""
+    if fmt not in (Format.table, Format.json):
+        raise UsageError("inspect prints a table or --format json")
+    loaded = read_ledger(ledger, sheet=sheet, header_row=header_row, encoding=encoding,
+                         config=config, output=output, rejects=rejects)
+    if fmt is Format.json:
+        write_json_object(inspect_payload(loaded), output)
+        return
+    render_inspect(loaded, stdout_console(), mask=not no_mask)
+
+
+def inspect_payload(ledger: Ledger) -> dict[str, Any]:
+    return {
+        "file": ledger.file,
+        "sheet": ledger.sheet,
+        "header_row": ledger.header_row,
+        "encoding": ledger.encoding,
+        "columns": ledger.columns,
+        "units": {m.canonical: m.factor for m in ledger.mapping if m.factor != 1},
+        "extra_columns": ledger.extra_columns,
+        "rows_read": ledger.rows_read,
+        "rows_used": ledger.rows_used,
+        "rows_rejected": ledger.rows_rejected,
+        "rows_skipped": ledger.rows_skipped,
+        "skipped": ledger.skipped,
+        "problem_count": len(ledger.problems),
+        "problems": records(ledger.problems),
+        "analyses": {name: missing is None for name, missing in analyses(ledger).items()},
+    }

@@ -1,0 +1,23 @@
+"""One error hierarchy; the CLI maps it to exit codes at the edge."""
+
+from __future__ import annotations
+
+PROBLEM_COLUMNS = ["row", "column", "value", "message", "severity"]
+
+
+class NplError(Exception):
+    """A mistake the user can fix: bad input, bad config, bad option. Exit code 2."""
+
+    exit_code = 2
+
+
+class InputError(NplError):
+    """A ledger or other input file cannot be read as asked."""
+
+
+class ConfigError(NplError):
+    """A config or rules file is invalid."""
+
+
+class UsageError(NplError):
+    """An option value is invalid."""

@@ -1,0 +1,5 @@
+"""Reading ledgers into the canonical frame."""
+
+from npl_cli.ledger.load import Ledger, analyses, load_ledger
+
+__all__ = ["Ledger", "analyses", "load_ledger"]

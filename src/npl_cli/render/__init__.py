@@ -1,0 +1,1 @@
+"""Everything that draws on a terminal: rich lives here and nowhere else."""

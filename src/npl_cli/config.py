@@ -138,9 +138,7 @@ def _check_table(
     for key, value in user.items():
         dotted = ".".join((*path, key))
         if key not in allowed:
-            raise ConfigError(
-                f"{source}: unknown key '{dotted}'{did_you_mean(key, allowed)}"
-            )
+            raise ConfigError(f"{source}: unknown key '{dotted}'{did_you_mean(key, allowed)}")
         if key == "rules" and not path:
             _check_rules(value, source)
         elif isinstance(value, Mapping) and path + (key,) not in _KEYED_TABLES:

@@ -31,7 +31,9 @@ def guard_output(output: Path | None, inputs: Iterable[Path]) -> None:
     target = output.resolve()
     for path in inputs:
         if path.exists() and path.resolve() == target:
-            raise UsageError(f"{output}: refusing to overwrite an input file; choose another -o path")
+            raise UsageError(
+                f"{output}: refusing to overwrite an input file; choose another -o path"
+            )
 
 
 @contextmanager
@@ -42,10 +44,17 @@ def atomic_path(path: Path) -> Any:
     os.close(handle)
     try:
         yield Path(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def defuse_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -169,12 +178,14 @@ def _cell_writer(ws: Any, series: pd.Series, amount: bool) -> Callable[[Any], An
     from openpyxl.cell import WriteOnlyCell
 
     if pd.api.types.is_datetime64_any_dtype(series):
+
         def write_date(value: Any) -> Any:
             if pd.isna(value):
                 return None
             cell = WriteOnlyCell(ws, value=value.to_pydatetime())
             cell.number_format = "yyyy-mm-dd"
             return cell
+
         return write_date
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         number_format = "#,##0.00" if amount else "0"
@@ -186,6 +197,7 @@ def _cell_writer(ws: Any, series: pd.Series, amount: bool) -> Callable[[Any], An
             cell = WriteOnlyCell(ws, value=plain)
             cell.number_format = number_format if amount or isinstance(plain, int) else "General"
             return cell
+
         return write_number
 
     def write_text(value: Any) -> Any:
@@ -195,6 +207,7 @@ def _cell_writer(ws: Any, series: pd.Series, amount: bool) -> Callable[[Any], An
         cell = WriteOnlyCell(ws, value=str(plain))
         cell.data_type = "s"  # never a formula
         return cell
+
     return write_text
 
 
@@ -234,6 +247,13 @@ def emit(write: Callable[[IO[bytes]], None], output: Path | None) -> None:
         write(sink)
 
 
+def write_bytes(data: bytes) -> Callable[[IO[bytes]], None]:
+    def write(sink: IO[bytes]) -> None:
+        sink.write(data)
+
+    return write
+
+
 def write_json_object(payload: Mapping[str, Any], output: Path | None) -> None:
     data = (json.dumps(payload, ensure_ascii=False, indent=2, default=_plain) + "\n").encode()
-    emit(lambda sink: sink.write(data) and None, output)
+    emit(write_bytes(data), output)

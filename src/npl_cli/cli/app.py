@@ -30,10 +30,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
-    debug: Annotated[bool, typer.Option(
-        "--debug", help="On an internal error, show the traceback.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error, show the traceback.")
+    ] = False,
 ) -> None:
     """npl: the asset-preservation desk's toolkit."""
     if debug:

@@ -9,10 +9,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
@@ -23,7 +24,7 @@ from npl_cli.ledger.coerce import parse_dates
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -31,35 +32,72 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
-LedgerArg = Annotated[Path, typer.Argument(help="Ledger file: .xlsx, .xlsm, .xls or .csv.",
-                                           show_default=False)]
-SheetOpt = Annotated[str | None, typer.Option(
-    "--sheet", help="Sheet name or 1-based number (default: the first sheet with a ledger header).")]
-HeaderRowOpt = Annotated[int | None, typer.Option(
-    "--header-row", min=1, help="Row number of the header (default: found automatically).")]
-EncodingOpt = Annotated[str | None, typer.Option(
-    "--encoding", help="CSV text encoding (default: detected; UTF-8, UTF-8 BOM or GB18030).")]
-FormatOpt = Annotated[Format, typer.Option(
-    "--format", "-f", help="table on screen, or csv/json/jsonl/xlsx for files and scripts.")]
-OutputOpt = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write to this file (atomically) instead of stdout.")]
-LangOpt = Annotated[Lang | None, typer.Option(
-    "--lang", help="Table labels: zh or en (default: $NPL_LANG, config, then system locale).")]
-NoMaskOpt = Annotated[bool, typer.Option(
-    "--no-mask", help="Show names, ID numbers and phones in full on screen.")]
-ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", help="Config file (default: $NPL_CONFIG, ./npl.toml, ~/.config/npl/npl.toml).")]
-RulesOpt = Annotated[Path | None, typer.Option(
-    "--rules", help="Rules file: [[rules]] tables placed before the default rules.")]
-AsOfOpt = Annotated[str | None, typer.Option(
-    "--as-of", help="Compute as of this date (YYYY-MM-DD; default: today).")]
-RejectsOpt = Annotated[Path | None, typer.Option(
-    "--rejects", help="Write rejected rows with their reasons to this .csv or .xlsx file.")]
+LedgerArg = Annotated[
+    Path, typer.Argument(help="Ledger file: .xlsx, .xlsm, .xls or .csv.", show_default=False)
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="Sheet name or 1-based number (default: the first sheet with a ledger header).",
+    ),
+]
+HeaderRowOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--header-row", min=1, help="Row number of the header (default: found automatically)."
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="CSV text encoding (default: detected; UTF-8, UTF-8 BOM or GB18030)."
+    ),
+]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format", "-f", help="table on screen, or csv/json/jsonl/xlsx for files and scripts."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+]
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang", help="Table labels: zh or en (default: $NPL_LANG, config, then system locale)."
+    ),
+]
+NoMaskOpt = Annotated[
+    bool, typer.Option("--no-mask", help="Show names, ID numbers and phones in full on screen.")
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Config file (default: $NPL_CONFIG, ./npl.toml, ~/.config/npl/npl.toml)."
+    ),
+]
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option("--rules", help="Rules file: [[rules]] tables placed before the default rules."),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Compute as of this date (YYYY-MM-DD; default: today)."),
+]
+RejectsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rejects", help="Write rejected rows with their reasons to this .csv or .xlsx file."
+    ),
+]
 
 
 def stderr_console() -> Console:
@@ -71,7 +109,8 @@ def stdout_console() -> Console:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    stderr_console().print(f"npl: error: {message}", markup=False, highlight=False)
+    """One unwrapped line on stderr, then the exit code."""
+    typer.echo(f"npl: error: {message}", err=True)
     return typer.Exit(code)
 
 
@@ -103,10 +142,14 @@ def resolve_as_of(text: str | None) -> pd.Timestamp:
     """The --as-of date, or today; said once on stderr."""
     if text is None:
         return pd.Timestamp(date.today())
-    parsed, bad = parse_dates(pd.Series([text]))
-    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
-        raise UsageError(f"--as-of '{text}' is not a date; use YYYY-MM-DD, e.g. --as-of 2026-10-31")
-    return pd.Timestamp(parsed.iloc[0])
+    return parse_date_option(text, "--as-of")
+
+
+def parse_date_option(text: str, option: str) -> pd.Timestamp:
+    parsed, _ = parse_dates(pd.Series([text]))
+    if np.isnat(parsed[0]):
+        raise UsageError(f"{option} '{text}' is not a date; use YYYY-MM-DD, e.g. 2026-10-31")
+    return pd.Timestamp(parsed[0])
 
 
 def resolve_lang(flag: Lang | None, configured: str) -> str:

@@ -18,7 +18,7 @@ from npl_cli.cli.common import (
     handle_errors,
     stdout_console,
 )
-from npl_cli.cli.loading import read_ledger, write_rejects
+from npl_cli.cli.loading import read_ledger
 from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object
 from npl_cli.ledger import Ledger, analyses
@@ -40,8 +40,15 @@ def inspect(
     """Show how a ledger is read: sheet, header, column mapping, row accounting, problems."""
     if fmt not in (Format.table, Format.json):
         raise UsageError("inspect prints a table or --format json")
-    loaded = read_ledger(ledger, sheet=sheet, header_row=header_row, encoding=encoding,
-                         config=config, output=output, rejects=rejects)
+    loaded = read_ledger(
+        ledger,
+        sheet=sheet,
+        header_row=header_row,
+        encoding=encoding,
+        config=config,
+        output=output,
+        rejects=rejects,
+    )
     if fmt is Format.json:
         write_json_object(inspect_payload(loaded), output)
         return

@@ -26,8 +26,9 @@ def read_ledger(
     guard_output(rejects, [path])
     settings = settings or load_settings(config)
     with progress(f"Reading {path.name} …"):
-        ledger = load_ledger(path, columns=settings.columns, sheet=sheet, header_row=header_row,
-                             encoding=encoding)
+        ledger = load_ledger(
+            path, columns=settings.columns, sheet=sheet, header_row=header_row, encoding=encoding
+        )
     if rejects is not None:
         write_rejects(ledger, rejects)
     return ledger

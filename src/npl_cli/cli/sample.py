@@ -10,7 +10,7 @@ import typer
 
 from npl_cli.cli.common import AsOfOpt, handle_errors, progress, resolve_as_of, stderr_console
 from npl_cli.errors import UsageError
-from npl_cli.export import atomic_path, emit, write_csv, write_xlsx
+from npl_cli.export import atomic_path, emit, write_bytes, write_csv, write_xlsx
 from npl_cli.sample import HEADERS, generate
 
 
@@ -20,11 +20,15 @@ def sample(
     rows: Annotated[int, typer.Option("--rows", "-n", min=1, help="Number of loans.")] = 300,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same ledger).")] = 0,
     as_of: AsOfOpt = None,
-    encoding: Annotated[str, typer.Option(
-        "--encoding", help="CSV encoding: utf-8, utf-8-sig or gb18030.")] = "utf-8",
-    title: Annotated[bool, typer.Option(
-        "--title/--no-title", help="xlsx: a title row above the header and a 合计 row below."
-    )] = True,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="CSV encoding: utf-8, utf-8-sig or gb18030.")
+    ] = "utf-8",
+    title: Annotated[
+        bool,
+        typer.Option(
+            "--title/--no-title", help="xlsx: a title row above the header and a 合计 row below."
+        ),
+    ] = True,
 ) -> None:
     """Write a synthetic ledger with Chinese headers, as a bank's core system exports it."""
     day = resolve_as_of(as_of)
@@ -37,8 +41,14 @@ def sample(
             heading = f"XX农村商业银行贷款台账（{day.year}年{day.month}月末）" if title else None
             footer = _total_row(frame) if title else None
             with atomic_path(output) as temporary:
-                write_xlsx(frame, temporary, sheet="贷款台账", title_row=heading, footer=footer,
-                           amount_columns=("贷款金额", "贷款余额", "欠息", "抵押物价值"))
+                write_xlsx(
+                    frame,
+                    temporary,
+                    sheet="贷款台账",
+                    title_row=heading,
+                    footer=footer,
+                    amount_columns=("贷款金额", "贷款余额", "欠息", "抵押物价值"),
+                )
         else:
             _write_csv(frame, output, encoding)
     stderr_console().print(f"wrote {rows:,} loans as of {day:%Y-%m-%d} to {output}")
@@ -67,4 +77,4 @@ def _write_csv(frame: object, output: Path, encoding: str) -> None:
     data = buffer.getvalue()
     if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
         data = data.decode("utf-8").encode(encoding)
-    emit(lambda sink: sink.write(data) and None, output)
+    emit(write_bytes(data), output)

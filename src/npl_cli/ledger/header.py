@@ -57,12 +57,14 @@ def find_header(
             return None
         best = scores.index(max(scores))
     width = max((len(row) for row in rows), default=0)
-    row = _pad(rows[best], width) if best < len(rows) else [None] * width
+    row: list[Cell] = _pad(rows[best], width) if best < len(rows) else [None] * width
     if best > 0 and _is_group_row(_pad(rows[best - 1], width), row, matcher):
         return Header(best, 2, _combine(_pad(rows[best - 1], width), row, matcher))
     if best + 1 < len(rows) and _is_group_row(row, _pad(rows[best + 1], width), matcher):
         return Header(best + 1, 2, _combine(row, _pad(rows[best + 1], width), matcher))
-    return Header(best, 1, _unique([_text(cell) or f"column_{i + 1}" for i, cell in enumerate(row)]))
+    return Header(
+        best, 1, _unique([_text(cell) or f"column_{i + 1}" for i, cell in enumerate(row)])
+    )
 
 
 def _pad(row: Sequence[Cell], width: int) -> list[Cell]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from npl_cli.errors import PROBLEM_COLUMNS, InputError
 from npl_cli.ledger import coerce
@@ -22,7 +24,7 @@ from npl_cli.schema import (
     normalize_header,
 )
 
-TOTAL_RE = r"^\s*(?:合\s*计|总\s*计|小\s*计|累\s*计|total|subtotal|grand\s*total|sum)\b"
+TOTAL_RE = r"^\s*(?:合\s*计|总\s*计|小\s*计|累\s*计|(?:sub|grand\s*)?total\b|sum\b)"
 REJECT_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
 
 
@@ -111,8 +113,10 @@ def _missing_message(path: Path, name: str, headers: list[str]) -> str:
     column = COLUMN_BY_NAME[name]
     aliases = [normalize_header(a) for a in column.aliases]
     scored = sorted(
-        ((max(difflib.SequenceMatcher(None, normalize_header(h), a).ratio() for a in aliases), h)
-         for h in headers),
+        (
+            (max(difflib.SequenceMatcher(None, normalize_header(h), a).ratio() for a in aliases), h)
+            for h in headers
+        ),
         reverse=True,
     )
     close = [h for ratio, h in scored[:3] if ratio >= 0.4]
@@ -127,86 +131,89 @@ def _missing_message(path: Path, name: str, headers: list[str]) -> str:
 # --- building the canonical frame ---------------------------------------------------------------
 
 
-def _non_data_reason(cells: pd.DataFrame, id_header: str, balance_header: str) -> pd.Series:
-    """'blank', 'repeated header', 'total row' or None per row."""
-    filled = cells.notna().sum(axis=1)
-    maybe_blank = cells[id_header].isna() | (filled == 0)
-    if maybe_blank.any():  # cells of spaces only count as empty
-        text = cells[maybe_blank].apply(coerce.clean_text)
-        filled[maybe_blank] = text.notna().sum(axis=1)
-    blank = filled == 0
-    repeated = pd.Series(False, index=cells.index)
+def _non_data_reason(
+    cells: Mapping[str, pa.ChunkedArray], id_header: str, balance_header: str
+) -> pd.Series:
+    """'blank', 'repeated header', 'total row' or None per row (cells already trimmed)."""
+    columns = list(cells.values())
+    filled = sum(pc.is_valid(c).to_numpy(zero_copy_only=False).astype(np.int32) for c in columns)
+    suspect = np.flatnonzero(~_flags(pc.is_valid(cells[id_header])) & (filled > 0))
+    if len(suspect):  # cells of spaces only count as empty
+        taken = pa.array(suspect)
+        filled[suspect] = sum(
+            pc.is_valid(coerce.trim(c.take(taken))).to_numpy(zero_copy_only=False).astype(np.int32)
+            for c in columns
+        )
+    repeated = np.zeros(len(filled), dtype=bool)
     for header in (id_header, balance_header):
-        repeated |= (cells[header].str.strip() == header).fillna(False).astype(bool)
-    lead = cells.iloc[:, : min(3, cells.shape[1])].bfill(axis=1).iloc[:, 0]
-    total = pd.Series(False, index=cells.index)
-    for column in (lead, cells[id_header]):
-        total |= column.str.contains(TOTAL_RE, case=False, regex=True).fillna(False).astype(bool)
-    reason = pd.Series(None, index=cells.index, dtype="object")
+        repeated |= _flags(pc.equal(cells[header], header))
+    lead = columns[0]
+    for column in columns[1:3]:
+        lead = pc.coalesce(lead, column)
+    total = _flags(pc.match_substring_regex(lead, TOTAL_RE, ignore_case=True))
+    total |= _flags(pc.match_substring_regex(cells[id_header], TOTAL_RE, ignore_case=True))
+    reason = np.full(len(filled), None, dtype=object)
     reason[total] = "total row"
     reason[repeated] = "repeated header"
-    reason[blank] = "blank"
-    return reason
+    reason[np.asarray(filled) == 0] = "blank"
+    return pd.Series(reason)
+
+
+def _flags(mask: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _build(path: Path, raw: RawTable, mapping: list[Mapped]) -> Ledger:
     source_file = path.name
     by_name = {m.canonical: m for m in mapping}
-    cells = raw.cells
+    by_header = {m.header: m for m in mapping}
+    cells = {
+        name: _clean(column, by_header[name] if name in by_header else None)
+        for name, column in zip(raw.cells.column_names, raw.cells.columns, strict=True)
+    }
     skip_reason = _non_data_reason(cells, by_name["loan_id"].header, by_name["balance"].header)
-    keep = skip_reason.isna().to_numpy()
+    data_row = skip_reason.isna().to_numpy()
     skipped = skip_reason.value_counts().to_dict()
     if raw.blank_rows:
         skipped["blank"] = skipped.get("blank", 0) + raw.blank_rows
-    cells = cells[keep].reset_index(drop=True)
-    rows = raw.source_rows[keep]
+    rows = raw.source_rows
 
-    frame = pd.DataFrame(index=cells.index)
-    problems: list[pd.DataFrame] = []
-    mapped_headers = {m.header for m in mapping}
+    frame: dict[str, object] = {}
+    warnings: list[tuple[str, np.ndarray, str | np.ndarray]] = []
     for m in mapping:
-        values, bad, message = _coerce_column(cells[m.header], COLUMN_BY_NAME[m.canonical].kind,
-                                              m.factor)
+        kind = COLUMN_BY_NAME[m.canonical].kind
+        values, bad, message = _coerce_column(cells[m.header], kind, m.factor)
         frame[m.canonical] = values
         if bad is not None and bad.any():
-            problems.append(_problems(rows, cells[m.header], bad, m.header, message, "warning"))
+            warnings.append((m.header, bad, message))
     if "debtor_id" in by_name:
-        findings = coerce.id_findings(frame["debtor_id"])
-        flagged = findings.notna()
-        if flagged.any():
-            problems.append(_problems(rows, frame["debtor_id"], flagged,
-                                      by_name["debtor_id"].header, findings, "warning"))
-    extra = [h for h in raw.headers if h not in mapped_headers]
+        findings = coerce.id_findings(cells[by_name["debtor_id"].header])
+        warnings.append((by_name["debtor_id"].header, pd.notna(findings), findings))
+    extra = [h for h in raw.headers if h not in by_header]
     for header in extra:
-        frame[header] = coerce.clean_text(cells[header])
-    frame["source_file"] = source_file
-    frame["source_row"] = rows
+        frame[header] = coerce.to_series(cells[header])
+    table = pd.DataFrame(frame)
+    table["source_file"] = source_file
+    table["source_row"] = rows
 
-    reject_reason, reject_column = _reject_reasons(frame, cells, by_name, rows)
+    reject_reason, reject_column = _reject_reasons(table, cells, by_name, data_row)
     rejected = reject_reason.notna().to_numpy()
-    value_cells = [
-        cells[by_name[c].header].where(reject_column == c) for c in ("loan_id", "balance")
-    ]
-    rejects = pd.DataFrame({
-        "source_file": source_file,
-        "source_row": rows[rejected],
-        "column": reject_column[rejected].map(lambda c: by_name[c].header).to_numpy(),
-        "value": value_cells[0].fillna(value_cells[1])[rejected].to_numpy(),
-        "reason": reject_reason[rejected].to_numpy(),
-    })
+    used_mask = data_row & ~rejected
+    rejects = _rejects(table, cells, by_name, reject_reason, reject_column, rejected)
     rejects = pd.concat([rejects, _malformed_rejects(raw, source_file)], ignore_index=True)
     rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)
     reject_problems = rejects.rename(columns={"source_row": "row", "reason": "message"})
     reject_problems["severity"] = "error"
-    problems.insert(0, reject_problems[PROBLEM_COLUMNS])
-
-    used = frame[~rejected].reset_index(drop=True)
-    all_problems = pd.concat([p for p in problems if len(p)], ignore_index=True) if any(
-        len(p) for p in problems) else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    problems = [reject_problems[PROBLEM_COLUMNS]] + [
+        _problems(rows, cells[header], bad & used_mask, header, message, "warning")
+        for header, bad, message in warnings
+    ]
+    present = [p for p in problems if len(p)]
+    all_problems = (
+        pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    )
     all_problems = all_problems.sort_values(["row"], kind="stable").reset_index(drop=True)
-    rows_skipped = int(sum(skipped.values()))
-    rows_rejected = len(rejects)
-    rows_read = len(raw.cells) + raw.blank_rows + len(raw.malformed)
+    used = table if used_mask.all() else table[used_mask].reset_index(drop=True)
     return Ledger(
         frame=used,
         file=str(path),
@@ -214,10 +221,10 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped]) -> Ledger:
         header_row=raw.header_row,
         encoding=raw.encoding,
         mapping=mapping,
-        rows_read=rows_read,
+        rows_read=raw.cells.num_rows + raw.blank_rows + len(raw.malformed),
         rows_used=len(used),
-        rows_rejected=rows_rejected,
-        rows_skipped=rows_skipped,
+        rows_rejected=len(rejects),
+        rows_skipped=int(sum(skipped.values())),
         skipped={str(k): int(v) for k, v in skipped.items()},
         rejects=rejects,
         problems=all_problems,
@@ -225,79 +232,125 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped]) -> Ledger:
     )
 
 
+def _clean(column: pa.ChunkedArray, mapped: Mapped | None) -> pa.ChunkedArray:
+    """Text and identifiers are trimmed here; dates, amounts and counts by their parsers."""
+    kind = COLUMN_BY_NAME[mapped.canonical].kind if mapped else "text"
+    if kind == "id":
+        return coerce.clean_ids(column)
+    return coerce.trim(column) if kind == "text" else column
+
+
 def _coerce_column(
-    cells: pd.Series, kind: str, factor: float
-) -> tuple[pd.Series, pd.Series | None, str]:
+    cells: pa.ChunkedArray, kind: str, factor: float
+) -> tuple[object, np.ndarray | None, str]:
     if kind == "date":
         dates, bad = coerce.parse_dates(cells)
         return dates, bad, "not a date; use 2023-05-03, 2023/5/3, 2023年5月3日 or 20230503"
     if kind == "amount":
         amounts, bad = coerce.parse_amounts(cells, factor)
-        return amounts, bad, "not an amount; ignored"
+        return amounts, bad, "not an amount; left empty"
     if kind == "count":
         counts, bad = coerce.parse_counts(cells)
-        return counts, bad, "not a whole number; ignored"
-    if kind == "id":
-        return coerce.clean_ids(cells), None, ""
-    return coerce.clean_text(cells), None, ""
+        return counts, bad, "not a whole number; left empty"
+    return coerce.to_series(cells), None, ""
 
 
 def _problems(
     rows: np.ndarray,
-    values: pd.Series,
-    mask: pd.Series,
+    values: pa.ChunkedArray,
+    mask: np.ndarray,
     column: str,
-    message: str | pd.Series,
+    message: str | np.ndarray,
     severity: str,
 ) -> pd.DataFrame:
-    picked = mask.to_numpy(dtype=bool)
-    messages = message[picked].to_numpy() if isinstance(message, pd.Series) else message
-    return pd.DataFrame({
-        "row": rows[picked],
-        "column": column,
-        "value": values[picked].astype("string").to_numpy(),
-        "message": messages,
-        "severity": severity,
-    })
+    picked = np.asarray(mask, dtype=bool)
+    indices = np.flatnonzero(picked)
+    return pd.DataFrame(
+        {
+            "row": rows[picked],
+            "column": column,
+            "value": values.take(pa.array(indices)).to_pylist(),
+            "message": message[picked] if isinstance(message, np.ndarray) else message,
+            "severity": severity,
+        }
+    )
 
 
 def _reject_reasons(
-    frame: pd.DataFrame, cells: pd.DataFrame, by_name: Mapping[str, Mapped], rows: np.ndarray
+    frame: pd.DataFrame,
+    cells: Mapping[str, pa.ChunkedArray],
+    by_name: Mapping[str, Mapped],
+    data_row: np.ndarray,
 ) -> tuple[pd.Series, pd.Series]:
-    """Why each row is rejected (None when used) and which canonical column is at fault."""
+    """Why each data row is rejected (None when used) and which canonical column is at fault."""
     reason = pd.Series(None, index=frame.index, dtype="object")
     column = pd.Series(None, index=frame.index, dtype="object")
-    loan_id = frame["loan_id"]
-    duplicate = loan_id.duplicated(keep="first") & loan_id.notna()
+    loan_id = frame["loan_id"].where(data_row)
+    present = loan_id.notna().to_numpy()
+    duplicate = loan_id.duplicated(keep="first").to_numpy() & present
     if duplicate.any():
-        first_index = loan_id[~loan_id.duplicated(keep="first") & loan_id.notna()]
-        first_row = pd.Series(rows[first_index.index], index=first_index.to_numpy())
+        firsts = present & ~duplicate
+        first_row = pd.Series(
+            frame["source_row"].to_numpy()[firsts], index=loan_id[firsts].to_numpy()
+        )
         reason[duplicate] = "duplicate loan id; first at row " + loan_id[duplicate].map(
-            first_row).astype(int).astype(str)
+            first_row
+        ).astype(int).astype(str)
         column[duplicate] = "loan_id"
-    balance_text = coerce.clean_text(cells[by_name["balance"].header])
-    bad_balance = frame["balance"].isna()
-    reason[bad_balance & balance_text.notna()] = "balance is not a number"
-    reason[bad_balance & balance_text.isna()] = "balance is empty"
-    column[bad_balance] = "balance"
-    reason[loan_id.isna()] = "missing loan id"
-    column[loan_id.isna()] = "loan_id"
+    balance_given = pc.is_valid(cells[by_name["balance"].header]).to_numpy(zero_copy_only=False)
+    no_balance = frame["balance"].isna().to_numpy() & data_row
+    reason[no_balance & balance_given] = "balance is not a number"
+    reason[no_balance & ~balance_given] = "balance is empty"
+    column[no_balance] = "balance"
+    missing_id = ~present & data_row
+    reason[missing_id] = "missing loan id"
+    column[missing_id] = "loan_id"
     return reason, column
+
+
+def _rejects(
+    frame: pd.DataFrame,
+    cells: Mapping[str, pa.ChunkedArray],
+    by_name: Mapping[str, Mapped],
+    reason: pd.Series,
+    column: pd.Series,
+    rejected: np.ndarray,
+) -> pd.DataFrame:
+    indices = pa.array(np.flatnonzero(rejected))
+    faulty = column[rejected].to_numpy()
+    id_text = np.asarray(cells[by_name["loan_id"].header].take(indices).to_pylist(), dtype=object)
+    balance_text = np.asarray(
+        cells[by_name["balance"].header].take(indices).to_pylist(), dtype=object
+    )
+    return pd.DataFrame(
+        {
+            "source_file": frame["source_file"].iloc[0] if len(frame) else "",
+            "source_row": frame["source_row"].to_numpy()[rejected],
+            "column": [by_name[c].header for c in faulty],
+            "value": np.where(faulty == "balance", balance_text, id_text),
+            "reason": reason[rejected].to_numpy(),
+        },
+        columns=REJECT_COLUMNS,
+    )
 
 
 def _malformed_rejects(raw: RawTable, source_file: str) -> pd.DataFrame:
     if raw.malformed.empty:
         return pd.DataFrame(columns=REJECT_COLUMNS)
     width = len(raw.headers)
-    return pd.DataFrame({
-        "source_file": source_file,
-        "source_row": raw.malformed["source_row"].astype(int).to_numpy(),
-        "column": None,
-        "value": raw.malformed["text"].to_numpy(),
-        "reason": raw.malformed["fields"].map(
-            lambda n: f"{n} fields where the header has {width}; fix the quoting or delimiters"
-        ).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "source_file": source_file,
+            "source_row": raw.malformed["source_row"].astype(int).to_numpy(),
+            "column": None,
+            "value": raw.malformed["text"].to_numpy(),
+            "reason": raw.malformed["fields"]
+            .map(
+                lambda n: f"{n} fields where the header has {width}; fix the quoting or delimiters"
+            )
+            .to_numpy(),
+        }
+    )
 
 
 def analyses(ledger: Ledger) -> dict[str, str | None]:

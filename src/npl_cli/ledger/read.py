@@ -25,11 +25,15 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAMPLE_BYTES = 256 * 1024
 
 
+class _NotUtf8(Exception):
+    pass
+
+
 @dataclass
 class RawTable:
     """Every data row below the header as text cells, named by the header."""
 
-    cells: pd.DataFrame  # one column per header name, string cells, None when empty
+    cells: pa.Table  # one string column per header name, null when empty
     source_rows: np.ndarray  # 1-based row number of each row of `cells`
     headers: list[str]
     header_row: int  # 1-based row of the (last) header row
@@ -80,7 +84,8 @@ def _open_workbook(path: Path) -> object:
     if path.suffix.lower() != ".xls" and head.startswith(_OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in head or b"EncryptedPackage" in head:
             raise InputError(
-                f"{path}: the workbook is password-protected; save an unprotected copy and read that"
+                f"{path}: the workbook is password-protected; "
+                "save an unprotected copy and read that"
             )
     try:
         return fastexcel.read_excel(str(path))
@@ -96,18 +101,16 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _load_sheet(reader: object, index: int, n_rows: int | None) -> pd.DataFrame:
+def _load_sheet(reader: object, index: int) -> pa.Table:
     sheet = reader.load_sheet(  # type: ignore[attr-defined]
-        index, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string"
+        index, header_row=None, skip_rows=0, dtypes="string"
     )
-    table = sheet.to_arrow()
-    frame = pa.table(table).to_pandas() if not isinstance(table, pa.Table) else table.to_pandas()
-    frame.columns = range(frame.shape[1])
-    return frame
+    return pa.table(sheet.to_arrow())
 
 
-def _rows_of(frame: pd.DataFrame) -> list[list[Cell]]:
-    return [[None if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+def _rows_of(table: pa.Table) -> list[list[Cell]]:
+    columns = [column.to_pylist() for column in table.columns]
+    return [list(row) for row in zip(*columns, strict=True)]
 
 
 def _pick_sheet(path: Path, reader: object, sheet: str | None) -> int:
@@ -132,35 +135,31 @@ def read_excel(
     chosen = _pick_sheet(path, reader, sheet)
     candidates = [chosen] if chosen >= 0 else list(range(len(names)))
     forced = header_row - 1 if header_row else None
-    found: tuple[int, Header] | None = None
     any_cells = False
     for index in candidates:
-        head = _load_sheet(reader, index, SCAN_ROWS + (forced or 0))
-        any_cells = any_cells or not head.empty
-        header = find_header(_rows_of(head), overrides, forced) if not head.empty else None
+        # calamine parses a whole sheet even for a few rows, so read each candidate once
+        table = _load_sheet(reader, index)
+        any_cells = any_cells or table.num_rows > 0
+        head = _rows_of(table.slice(0, SCAN_ROWS + (forced or 0)))
+        header = find_header(head, overrides, forced) if head else None
         if header is not None:
-            found = (index, header)
-            break
-    if found is None:
-        if not any_cells:
-            where = f" sheet '{names[candidates[0]]}'" if len(candidates) == 1 else ""
-            raise InputError(f"{path}:{where} is empty; give a workbook with a ledger sheet")
-        where = f" on sheet '{names[chosen]}'" if chosen >= 0 else " on any sheet"
-        raise _no_header(path, where)
-    index, header = found
-    frame = _load_sheet(reader, index, None)
-    return _slice_below_header(frame, header, sheet=names[index], first_row_number=1)
+            return _slice_below_header(table, header, sheet=names[index], first_row_number=1)
+    if not any_cells:
+        where = f"sheet '{names[candidates[0]]}' is" if len(candidates) == 1 else "every sheet is"
+        raise InputError(f"{path}: {where} empty; give a workbook with a ledger sheet")
+    where = f" on sheet '{names[chosen]}'" if chosen >= 0 else " on any sheet"
+    raise _no_header(path, where)
 
 
 def _slice_below_header(
-    frame: pd.DataFrame, header: Header, *, sheet: str | None, first_row_number: int
+    table: pa.Table, header: Header, *, sheet: str | None, first_row_number: int
 ) -> RawTable:
-    names = header.names + [f"column_{i + 1}" for i in range(len(header.names), frame.shape[1])]
-    body = frame.iloc[header.index + 1 :].reindex(columns=range(len(names)))
-    body.columns = names
-    rows = np.arange(len(frame), dtype=np.int64)[header.index + 1 :] + first_row_number
+    width = table.num_columns
+    names = header.names[:width] + [f"column_{i + 1}" for i in range(len(header.names), width)]
+    body = table.slice(header.index + 1).rename_columns(names)
+    rows = np.arange(header.index + 1, table.num_rows, dtype=np.int64) + first_row_number
     return RawTable(
-        cells=body.reset_index(drop=True),
+        cells=body,
         source_rows=rows,
         headers=names,
         header_row=header.index + first_row_number,
@@ -171,27 +170,16 @@ def _slice_below_header(
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def detect_encoding(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM) when the bytes decode as such, else GB18030 (a superset of
-    GBK and GB2312, what Windows Excel writes for Chinese)."""
+def guess_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when the sample decodes as such, else GB18030 (a superset
+    of GBK and GB2312, what Windows Excel writes for Chinese). Arrow checks the whole file."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    step = 8 * 1024 * 1024
     try:
-        for start in range(0, len(data), step):
-            decoder.decode(data[start : start + step], final=start + step >= len(data))
+        codecs.getincrementaldecoder("utf-8")().decode(data[:_SAMPLE_BYTES], final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        data[:_SAMPLE_BYTES].decode("gb18030", errors="strict")
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{path}: the text is neither UTF-8 nor GB18030/GBK; "
-            "give the encoding with --encoding (e.g. --encoding big5)"
-        ) from None
-    return "gb18030"
+        return "gb18030"
 
 
 def sniff_delimiter(lines: Sequence[str]) -> str:
@@ -212,12 +200,15 @@ def sniff_delimiter(lines: Sequence[str]) -> str:
 def read_csv(
     path: Path, *, overrides: Mapping[str, str], header_row: int | None, encoding: str | None
 ) -> RawTable:
-    data = path.read_bytes()
-    if not data.strip():
+    with pa.memory_map(str(path)) as source:
+        data = source.read_buffer()  # zero-copy; Arrow parses straight from the mapping
+    head = data[:_SAMPLE_BYTES].to_pybytes()
+    if not head.strip() and not data.to_pybytes().strip():
         raise InputError(f"{path}: the file is empty; give a ledger with a header and rows")
-    encoding = encoding or detect_encoding(path, data)
+    given = encoding
+    encoding = encoding or guess_encoding(head)
     try:
-        sample = data[:_SAMPLE_BYTES].decode(encoding, errors="replace")
+        sample = head.decode(encoding, errors="replace")
     except LookupError:
         raise InputError(f"{path}: unknown encoding '{encoding}'; try gb18030 or utf-8") from None
     sample_lines = sample.lstrip("\ufeff").splitlines()[: SCAN_ROWS + (header_row or 0)]
@@ -228,22 +219,39 @@ def read_csv(
     if header is None:
         raise _no_header(path, "")
     body_start = header.index + 1  # physical lines before the first data line
-    table, malformed_count = _arrow_read(path, data, encoding, delimiter, body_start, header)
-    lines = _line_layout(data)
-    data_lines = lines.nonblank[lines.nonblank >= body_start]
-    blank_rows = int(lines.count - body_start - len(data_lines))
-    if malformed_count == 0 and len(data_lines) == table.num_rows:
-        source_rows = data_lines + 1
-        malformed = pd.DataFrame(columns=["source_row", "text", "fields"])
-    else:  # short/long rows or quoted line breaks: number the records the slow, exact way
-        source_rows, malformed, blank_rows = _record_lines(
-            data, encoding, delimiter, body_start, len(header.names)
+    width = len(header.names)
+
+    def parse(encoding: str, strict_lines: bool) -> tuple[pa.Table, int]:
+        return _arrow_read(path, data, encoding, delimiter, body_start, width, strict_lines)
+
+    try:
+        table, irregular = parse(encoding, True)
+    except _NotUtf8:
+        if given or encoding != "utf-8":
+            raise InputError(
+                f"{path}: the text is not valid {encoding}; give the right one with --encoding "
+                "(e.g. --encoding gb18030)"
+            ) from None
+        encoding = "gb18030"  # UTF-8 at the start only: a GBK file with an ASCII head
+        table, irregular = parse(encoding, True)
+    blank_rows = 0
+    malformed = pd.DataFrame(columns=["source_row", "text", "fields"])
+    if irregular == 0:  # every line below the header is one record
+        source_rows = np.arange(body_start + 1, body_start + 1 + table.num_rows, dtype=np.int64)
+    else:  # blank or malformed lines, or line breaks inside quotes: parse and number exactly
+        table, _ = parse(encoding, False)
+        lines, malformed, blank_rows = _record_lines(
+            data.to_pybytes(), encoding, delimiter, body_start, width
         )
-    frame = table.to_pandas()
-    frame.columns = header.names
+        source_rows = np.asarray(lines, dtype=np.int64)
+        if len(source_rows) != table.num_rows:
+            raise InputError(
+                f"{path}: rows could not be numbered reliably (unbalanced quotes?); "
+                "open it in Excel and save it again"
+            )
     return RawTable(
-        cells=frame,
-        source_rows=np.asarray(source_rows, dtype=np.int64),
+        cells=table.rename_columns(header.names),
+        source_rows=source_rows,
         headers=header.names,
         header_row=header.index + 1,
         encoding=encoding,
@@ -253,14 +261,21 @@ def read_csv(
 
 
 def _arrow_read(
-    path: Path, data: bytes, encoding: str, delimiter: str, body_start: int, header: Header
+    path: Path,
+    data: pa.Buffer,
+    encoding: str,
+    delimiter: str,
+    body_start: int,
+    width: int,
+    strict_lines: bool,
 ) -> tuple[pa.Table, int]:
-    width = len(header.names)
-    malformed = 0
+    """Parse every cell as text. With `strict_lines`, a record is exactly one line: blank
+    lines, quoted line breaks and wrong field counts show up as irregular rows (counted)."""
+    irregular = 0
 
     def on_invalid(row: object) -> str:
-        nonlocal malformed
-        malformed += 1
+        nonlocal irregular
+        irregular += 1
         return "skip"
 
     names = [f"f{i}" for i in range(width)]
@@ -274,7 +289,10 @@ def _arrow_read(
                 block_size=16 * 1024 * 1024,
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, invalid_row_handler=on_invalid, newlines_in_values=False
+                delimiter=delimiter,
+                invalid_row_handler=on_invalid,
+                newlines_in_values=not strict_lines,
+                ignore_empty_lines=width == 1 or not strict_lines,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -284,34 +302,13 @@ def _arrow_read(
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        if "UTF8" in str(error) or isinstance(error, UnicodeDecodeError):
+            raise _NotUtf8 from None
         raise InputError(
             f"{path}: cannot parse as CSV ({_first_line(error)}); "
             "check the delimiter and encoding (--encoding)"
         ) from None
-    return table, malformed
-
-
-@dataclass(frozen=True)
-class _Lines:
-    count: int  # physical lines (a final newline does not start another)
-    nonblank: np.ndarray  # 0-based indices of non-empty lines
-
-
-def _line_layout(data: bytes) -> _Lines:
-    buffer = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(buffer == 10)
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines, [len(buffer)]))
-    if starts[-1] == len(buffer):  # trailing newline
-        starts, ends = starts[:-1], ends[:-1]
-    lengths = ends - starts
-    has_cr = np.zeros(len(ends), dtype=bool)
-    inner = ends > starts
-    has_cr[inner] = buffer[ends[inner] - 1] == 13
-    lengths = lengths - has_cr
-    if len(lengths) and data.startswith(codecs.BOM_UTF8):
-        lengths[0] -= 3
-    return _Lines(count=len(lengths), nonblank=np.flatnonzero(lengths > 0))
+    return table, irregular
 
 
 def _record_lines(
@@ -334,7 +331,6 @@ def _record_lines(
         elif len(record) == width:
             good.append(start)
         else:
-            bad.append({"source_row": start, "text": delimiter.join(record),
-                        "fields": len(record)})
+            bad.append({"source_row": start, "text": delimiter.join(record), "fields": len(record)})
     malformed = pd.DataFrame(bad, columns=["source_row", "text", "fields"])
     return good, malformed, blank

@@ -51,8 +51,10 @@ def _render_problems(problems: pd.DataFrame, console: Console, *, mask: bool) ->
         return
     counts = problems["severity"].value_counts()
     summary = ", ".join(f"{counts[s]:,} {s}s" for s in ("error", "warning") if s in counts)
-    table = Table(title=f"Problems ({summary}; first {min(SHOWN_PROBLEMS, len(problems))})",
-                  title_justify="left")
+    table = Table(
+        title=f"Problems ({summary}; first {min(SHOWN_PROBLEMS, len(problems))})",
+        title_justify="left",
+    )
     for name in ("row", "column", "value", "message", "severity"):
         table.add_column(name, overflow="fold")
     shown = problems.head(SHOWN_PROBLEMS).copy()
@@ -60,8 +62,13 @@ def _render_problems(problems: pd.DataFrame, console: Console, *, mask: bool) ->
         shown["value"] = _mask_values(shown["value"])
     for row in shown.itertuples(index=False):
         style = "red" if row.severity == "error" else "yellow"
-        table.add_row(str(row.row), str(row.column or ""), str(_blank(row.value)), row.message,
-                      f"[{style}]{row.severity}[/{style}]")
+        table.add_row(
+            str(row.row),
+            str(row.column or ""),
+            str(_blank(row.value)),
+            str(row.message),
+            f"[{style}]{row.severity}[/{style}]",
+        )
     console.print(table)
 
 
@@ -73,5 +80,8 @@ def _mask_values(values: pd.Series) -> pd.Series:
 
 
 def _blank(value: object) -> object:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA \
+    return (
+        ""
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
         else value
+    )

@@ -1,0 +1,59 @@
+"""Nothing is lost: rows_read = rows_used + rows_rejected + rows_skipped, with exact counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from npl_cli.ledger import load_ledger
+
+KINDS = ("good", "blank", "total", "repeated_header", "missing_id", "bad_balance", "duplicate")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=40))
+def test_every_row_is_used_rejected_or_skipped(tmp_path: Path, kinds: list[str]) -> None:
+    lines = ["借据号,贷款余额,备注"]
+    expected = {"used": 0, "rejected": 0, "skipped": 0}
+    good_ids: list[str] = []
+    for number, kind in enumerate(kinds):
+        if kind == "duplicate" and not good_ids:
+            kind = "good"
+        if kind == "good":
+            good_ids.append(f"L{number}")
+            lines.append(f"L{number},{number}.5,ok")
+            expected["used"] += 1
+        elif kind == "blank":
+            lines.append("")
+            expected["skipped"] += 1
+        elif kind == "total":
+            lines.append(f"合计,{number},")
+            expected["skipped"] += 1
+        elif kind == "repeated_header":
+            lines.append("借据号,贷款余额,备注")
+            expected["skipped"] += 1
+        elif kind == "missing_id":
+            lines.append(f",{number},no id")
+            expected["rejected"] += 1
+        elif kind == "bad_balance":
+            lines.append(f"B{number},n/a,")
+            expected["rejected"] += 1
+        else:
+            lines.append(f"{good_ids[0]},1,again")
+            expected["rejected"] += 1
+    path = tmp_path / "ledger.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ledger = load_ledger(path)
+    assert ledger.rows_read == len(kinds)
+    assert (ledger.rows_used, ledger.rows_rejected, ledger.rows_skipped) == (
+        expected["used"],
+        expected["rejected"],
+        expected["skipped"],
+    )
+    assert ledger.rows_read == ledger.rows_used + ledger.rows_rejected + ledger.rows_skipped
+    assert len(ledger.rejects) == ledger.rows_rejected
+    assert ledger.frame["loan_id"].tolist() == good_ids

@@ -41,8 +41,13 @@ def main() -> None:
     args = parser.parse_args()
     cases = [
         ("CSV UTF-8", ledger(f"ledger_{args.rows}.csv", args.rows), "utf8", BARE_CSV, 3.0),
-        ("CSV GB18030", ledger(f"ledger_{args.rows}_gb.csv", args.rows, encoding="gb18030"),
-         "gb18030", BARE_CSV, 4.0),
+        (
+            "CSV GB18030",
+            ledger(f"ledger_{args.rows}_gb.csv", args.rows, encoding="gb18030"),
+            "gb18030",
+            BARE_CSV,
+            4.0,
+        ),
         ("xlsx", ledger(f"ledger_{args.xlsx_rows}.xlsx", args.xlsx_rows), "", BARE_XLSX, 1.5),
     ]
     for label, path, encoding, bare, target in cases:

@@ -17,8 +17,20 @@ def ledger(name: str, rows: int, *, encoding: str = "utf-8") -> Path:
     OUT.mkdir(exist_ok=True)
     path = OUT / name
     if not path.exists():
-        command = [sys.executable, "-m", "npl_cli", "sample", "-o", str(path), "--rows",
-                   str(rows), "--seed", "7", "--as-of", AS_OF]
+        command = [
+            sys.executable,
+            "-m",
+            "npl_cli",
+            "sample",
+            "-o",
+            str(path),
+            "--rows",
+            str(rows),
+            "--seed",
+            "7",
+            "--as-of",
+            AS_OF,
+        ]
         if path.suffix == ".csv":
             command += ["--encoding", encoding]
         subprocess.run(command, check=True)
@@ -35,8 +47,9 @@ def measure(code: str, repeat: int = 3) -> dict[str, float]:
     """)
     runs = []
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
-                              text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", script], check=True, capture_output=True, text=True
+        )
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     seconds = sorted(r["seconds"] for r in runs)[len(runs) // 2]
     return {"seconds": seconds, "peak_mib": max(r["peak_mib"] for r in runs)}

@@ -9,6 +9,7 @@ import typer
 
 from npl_cli import __version__
 from npl_cli.cli.inspect import inspect
+from npl_cli.cli.limitation import limitation
 from npl_cli.cli.sample import sample
 
 app = typer.Typer(
@@ -46,6 +47,7 @@ def root(
 
 
 app.command()(inspect)
+app.command()(limitation)
 app.command()(sample)
 
 

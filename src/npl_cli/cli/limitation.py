@@ -1,0 +1,144 @@
+"""npl limitation: the legal deadlines due soon, and the expired ones."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from npl_cli.cli.common import (
+    AsOfOpt,
+    ConfigOpt,
+    EncodingOpt,
+    Format,
+    FormatOpt,
+    HeaderRowOpt,
+    LangOpt,
+    LedgerArg,
+    NoMaskOpt,
+    OutputOpt,
+    RejectsOpt,
+    SheetOpt,
+    handle_errors,
+    parse_date_option,
+    resolve_as_of,
+    resolve_lang,
+    stderr_console,
+    stdout_console,
+)
+from npl_cli.cli.loading import read_ledger
+from npl_cli.cli.output import write_rows
+from npl_cli.config import load_settings
+from npl_cli.pipeline import limitation as compute_limitation
+from npl_cli.render.limitation import render_limitation
+
+ALERT_EXIT_CODE = 3
+
+
+class Kind(StrEnum):
+    claim_limitation = "claim_limitation"
+    guarantee_period = "guarantee_period"
+    guarantee_limitation = "guarantee_limitation"
+    enforcement = "enforcement"
+
+
+@handle_errors
+def limitation(
+    ledger: LedgerArg,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            "-d",
+            min=0,
+            help="Window: deadlines with at most this many days left are due "
+            "(default 90, or [deadlines] window_days).",
+        ),
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="List every deadline whatever its status.")
+    ] = False,
+    expired: Annotated[
+        bool,
+        typer.Option("--expired/--no-expired", help="List the expired deadlines too (default)."),
+    ] = True,
+    kind: Annotated[
+        list[Kind] | None, typer.Option("--kind", "-k", help="Only this kind (repeatable).")
+    ] = None,
+    as_of: AsOfOpt = None,
+    strict_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--strict-evidence",
+            help="Demands with no delivery evidence recorded do not interrupt the limitation.",
+        ),
+    ] = False,
+    exit_code: Annotated[
+        bool,
+        typer.Option(
+            "--exit-code",
+            help=f"Exit {ALERT_EXIT_CODE} when anything is due or newly expired (for cron jobs).",
+        ),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="With --exit-code: expiries on or after this date are new "
+            "(default: 30 days before the as-of date).",
+        ),
+    ] = None,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
+    encoding: EncodingOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    no_mask: NoMaskOpt = False,
+    config: ConfigOpt = None,
+    rejects: RejectsOpt = None,
+) -> None:
+    """Legal deadlines due within --days and the expired ones, nearest first: claim limitation,
+    guarantee period, guarantor limitation, enforcement."""
+    day = resolve_as_of(as_of)
+    since_day = parse_date_option(since, "--since") if since else None
+    settings = load_settings(config)
+    loaded = read_ledger(
+        ledger,
+        sheet=sheet,
+        header_row=header_row,
+        encoding=encoding,
+        settings=settings,
+        output=output,
+        rejects=rejects,
+    )
+    result = compute_limitation(
+        loaded,
+        settings,
+        as_of=day,
+        days=days,
+        everything=everything,
+        expired=expired,
+        kinds=[k.value for k in kind or []],
+        strict_evidence=strict_evidence,
+        since=since_day,
+    )
+    messages = stderr_console()
+    messages.print(
+        f"as of {day:%Y-%m-%d}: "
+        + ", ".join(f"{count:,} {status}" for status, count in result.counts.items()),
+        markup=False,
+    )
+    for note in result.notes:
+        messages.print(f"note: {note}", markup=False)
+    if fmt is Format.table and output is None:
+        render_limitation(
+            result, stdout_console(), lang=resolve_lang(lang, settings.lang), mask=not no_mask
+        )
+    else:
+        write_rows(
+            result.rows, fmt if fmt is not Format.table else Format.csv, output, sheet="deadlines"
+        )
+    if exit_code and result.alert:
+        raise typer.Exit(ALERT_EXIT_CODE)

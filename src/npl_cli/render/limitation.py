@@ -1,0 +1,84 @@
+"""`npl limitation` on screen: deadlines grouped by urgency, nearest first."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from npl_cli.pipeline import LimitationResult
+from npl_cli.render.labels import column_label, kind_label
+from npl_cli.render.mask import mask_ids, mask_names
+
+SHOWN = ["loan_id", "debtor_name", "party", "kind", "deadline", "act_by", "days_left", "basis",
+         "action", "balance"]  # fmt: skip
+URGENT_DAYS = 30
+
+
+GROUP_TITLES = {
+    "zh": {"expired": "已届满", "urgent": "{urgent}天内届满", "due": "{window}天内届满",
+           "in_litigation": "诉讼中", "ok": "未到期", "met": "已保全"},
+    "en": {"expired": "expired", "urgent": "due within {urgent} days",
+           "due": "due within {window} days", "in_litigation": "in litigation",
+           "ok": "later", "met": "met"},
+}  # fmt: skip
+GROUP_STYLES = {"expired": "red", "urgent": "bold red", "due": "yellow", "in_litigation": "cyan",
+                "ok": "green", "met": "dim"}  # fmt: skip
+
+
+def _groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    status = rows["status"]
+    soon = (status == "due") & (rows["days_left"].astype("Float64") <= URGENT_DAYS).fillna(False)
+    return [
+        ("expired", rows[status == "expired"]),
+        ("urgent", rows[soon]),
+        ("due", rows[(status == "due") & ~soon]),
+        ("in_litigation", rows[status == "in_litigation"]),
+        ("ok", rows[status == "ok"]),
+        ("met", rows[status == "met"]),
+    ]
+
+
+def _display(rows: pd.DataFrame, lang: str, mask: bool) -> pd.DataFrame:
+    shown = rows.copy()
+    if mask:
+        shown["debtor_name"] = mask_names(shown["debtor_name"])
+        shown["party"] = mask_names(shown["party"])
+        shown["debtor_id"] = mask_ids(shown["debtor_id"])
+    shown["kind"] = shown["kind"].map(lambda k: kind_label(k, lang))
+    for column in ("deadline", "act_by"):
+        shown[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
+    shown["balance"] = shown["balance"].map(lambda v: f"{v:,.2f}")
+    shown["days_left"] = shown["days_left"].astype("string").fillna("")
+    return shown.fillna("")
+
+
+def render_limitation(
+    result: LimitationResult, console: Console, *, lang: str, mask: bool, top: int | None = None
+) -> None:
+    rows = result.rows if top is None else result.rows.head(top)
+    if rows.empty:
+        console.print(
+            f"[green]nothing due within {result.window_days} days and nothing expired[/green]"
+        )
+    for group_name, group in _groups(rows):
+        if group.empty:
+            continue
+        title = GROUP_TITLES[lang][group_name].format(urgent=URGENT_DAYS, window=result.window_days)
+        style = GROUP_STYLES[group_name]
+        table = Table(title=f"[{style}]{title}: {len(group):,}[/{style}]", title_justify="left")
+        for column in SHOWN:
+            table.add_column(
+                column_label(column, lang),
+                overflow="fold",
+                justify="right" if column in ("days_left", "balance") else "left",
+                max_width=48 if column in ("basis", "action") else None,
+            )
+        for row in _display(group, lang, mask)[SHOWN].itertuples(index=False):
+            table.add_row(*(str(v) for v in row))
+        console.print(table)
+    if top is not None and len(result.rows) > top:
+        console.print(
+            f"[dim]… {len(result.rows) - top:,} more; write them all with "
+            "--format csv|xlsx -o FILE[/dim]"
+        )

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from npl_cli.periods import NAT, act_by, add_months, add_years, as_days, days_between
+from npl_cli.text import contains_any
 
 TRANSITION = np.datetime64("2017-10-01", "ns")  # Civil Code general provisions in force
 NEW_GUARANTEE_LAW = np.datetime64("2021-01-01", "ns")
@@ -183,23 +184,12 @@ def _with_positions(events: pd.DataFrame, loans: pd.DataFrame) -> pd.DataFrame:
     return events.assign(loan=position.astype(np.int64))[position >= 0]
 
 
-def _contains_any(text: pd.Series, words: Sequence[str]) -> np.ndarray:
-    if not words or len(text) == 0:
-        return np.zeros(len(text), dtype=bool)
-    pattern = "|".join(re.escape(w) for w in words)
-    values = pa.array(text, from_pandas=True)  # zero-copy for Arrow-backed text
-    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
-        values = pa.array(text.astype(object).where(text.notna(), None), type=pa.string())
-    found = pc.match_substring_regex(values, pattern, ignore_case=True)
-    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def evidence_class(evidence: pd.Series, settings: DeadlineSettings) -> np.ndarray:
     """'delivered', 'undelivered', 'none' (nothing recorded) or 'unclear' per demand."""
     text = evidence.astype(object).where(evidence.notna(), None)
     out = np.full(len(text), "unclear", dtype=object)
-    out[_contains_any(text, settings.delivered_words)] = "delivered"
-    out[_contains_any(text, settings.undelivered_words)] = "undelivered"
+    out[contains_any(text, settings.delivered_words)] = "delivered"
+    out[contains_any(text, settings.undelivered_words)] = "undelivered"
     blank = text.isna().to_numpy() | (text.astype(str).str.strip() == "").to_numpy()
     out[blank] = "none"
     return out
@@ -558,8 +548,8 @@ def _guarantee_mode(mode: pd.Series, signed: np.ndarray, settings: DeadlineSetti
     out = np.full(len(mode), "unknown", dtype=object)
     out[signed < NEW_GUARANTEE_LAW] = "joint"  # 担保法 Art 19: an unclear type was joint
     out[signed >= NEW_GUARANTEE_LAW] = "general"  # Civil Code Art 686: unclear is general
-    out[_contains_any(mode, settings.joint_guarantee_words)] = "joint"
-    out[_contains_any(mode, settings.general_guarantee_words)] = "general"
+    out[contains_any(mode, settings.joint_guarantee_words)] = "joint"
+    out[contains_any(mode, settings.general_guarantee_words)] = "general"
     return out
 
 

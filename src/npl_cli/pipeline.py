@@ -8,10 +8,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from npl_cli.aging import AgingSettings, age, apply_debtor_contagion, bands, finish_classes
 from npl_cli.config import Settings
-from npl_cli.deadlines import DeadlineSettings, compute_deadlines, output_frame, select
+from npl_cli.deadlines import (
+    Deadlines,
+    DeadlineSettings,
+    compute_deadlines,
+    output_frame,
+    select,
+)
+from npl_cli.debtors import debtor_keys, rollup
 from npl_cli.errors import InputError
 from npl_cli.ledger import Ledger
+from npl_cli.periods import days_between
+from npl_cli.priority import PrioritySettings, flags, reasons, score, tactics
+from npl_cli.rules import classify, compile_rules, known_fields
+from npl_cli.schema import (
+    DEADLINE_KIND_LABELS,
+    DEBTOR_TYPES,
+    NPL_CLASSES,
+    RISK_CLASS_LABELS,
+    RISK_CLASSES,
+)
+from npl_cli.text import contains_any
 
 
 @dataclass
@@ -84,4 +103,265 @@ def limitation(
         notes=computed.notes,
         counts=counts,
         alert=bool(due.any() or newly_expired.any()),
+    )
+
+
+# --- triage -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TriageFilters:
+    regions: tuple[str, ...] = ()
+    customer_types: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    bands: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    min_balance: float | None = None
+    include_current: bool = False  # debtors with nothing overdue and no deadline due
+
+
+@dataclass
+class TriageResult:
+    rows: pd.DataFrame  # the export columns, ranked
+    as_of: pd.Timestamp
+    by: str
+    notes: list[str]
+    kept: list[tuple[str, int]]  # (filter, rows left after it)
+    totals: dict[str, pd.DataFrame]  # by band, class and type: count and balance
+    npl_balance: float
+    total_balance: float
+
+
+DEBTOR_COLUMNS = [
+    "rank", "debtor_id", "debtor_name", "loans", "balance", "dpd", "band", "risk_class",
+    "under_classified", "debtor_type", "rule", "next_deadline", "next_deadline_kind",
+    "days_left", "priority", "tactics", "reasons", "region", "customer_type",
+]  # fmt: skip
+LOAN_COLUMNS = [
+    "rank", "loan_id", "debtor_id", "debtor_name", "loans", "balance", "dpd", "band",
+    "risk_class", "ledger_class", "under_classified", "debtor_type", "rule", "next_deadline",
+    "next_deadline_kind", "days_left", "priority", "tactics", "reasons", "region",
+    "customer_type",
+]  # fmt: skip
+
+
+def _nearest_deadlines(deadlines: Deadlines, count: int, group: np.ndarray) -> pd.DataFrame:
+    """Per group (loan or debtor): the nearest deadline still to meet (due or ok), its kind,
+    and whether a claim limitation has expired."""
+    table = deadlines.table
+    status = table["status"].astype(str).to_numpy()
+    owner = group[table["loan"].to_numpy()]
+    live = (status == "due") | (status == "ok")
+    deadline = table["deadline"].to_numpy()[live]
+    order = np.lexsort((table["kind"].cat.codes.to_numpy()[live], deadline, owner[live]))
+    first = (
+        np.r_[True, owner[live][order][1:] != owner[live][order][:-1]]
+        if order.size
+        else (np.zeros(0, dtype=bool))
+    )
+    chosen = order[first]
+    out = pd.DataFrame({
+        "next_deadline": pd.Series(pd.NaT, index=range(count), dtype="datetime64[ns]"),
+        "next_deadline_kind": pd.Series(None, index=range(count), dtype=object),
+    })  # fmt: skip
+    owners = owner[live][chosen]
+    out.loc[owners, "next_deadline"] = deadline[chosen]
+    out.loc[owners, "next_deadline_kind"] = table["kind"].astype(str).to_numpy()[live][chosen]
+    expired_claim = (status == "expired") & (
+        table["kind"].astype(str).to_numpy() == "claim_limitation"
+    )
+    out["expired_claim"] = np.bincount(owner[expired_claim], minlength=count)[:count] > 0
+    out["expired_deadlines"] = np.bincount(owner[status == "expired"], minlength=count)[:count]
+    return out
+
+
+def _unit_frame(
+    base: pd.DataFrame, nearest: pd.DataFrame, as_of: pd.Timestamp, aging: AgingSettings
+) -> pd.DataFrame:
+    """Add what the rules, the score and the export need to a debtor or loan frame."""
+    unit = pd.concat([base.reset_index(drop=True), nearest], axis=1)
+    today = pd.Timestamp(as_of).normalize().to_datetime64().astype("datetime64[ns]")
+    unit["days_left"] = days_between(unit["next_deadline"].to_numpy(), today)
+    unit["band"] = bands(unit["dpd"].to_numpy(), aging)
+    codes = unit["risk_class_code"].to_numpy().astype(np.int8)
+    unit["risk_class"] = pd.Categorical.from_codes(
+        codes, categories=pd.Index(RISK_CLASSES), ordered=True
+    )
+    ledger_codes = unit["ledger_class_code"].fillna(-1).to_numpy().astype(np.int8)
+    unit["ledger_class_parsed"] = pd.Categorical.from_codes(
+        ledger_codes, categories=pd.Index(RISK_CLASSES), ordered=True
+    )
+    unit["has_guarantor"] = (
+        unit["guarantors"].notna().to_numpy()
+        if "guarantors" in unit
+        else (np.zeros(len(unit), dtype=bool))
+    )
+    has_collateral = np.zeros(len(unit), dtype=bool)
+    if "collateral" in unit:
+        has_collateral |= unit["collateral"].notna().to_numpy()
+    if "collateral_value" in unit:
+        has_collateral |= np.nan_to_num(unit["collateral_value"].to_numpy(dtype=float)) > 0
+    unit["has_collateral"] = has_collateral
+    return unit
+
+
+def _apply_filters(
+    unit: pd.DataFrame, filters: TriageFilters, window: int
+) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
+    kept = [("all", len(unit))]
+    if not filters.include_current:
+        status_due = unit["days_left"].to_numpy(dtype=float) <= window
+        actionable = (
+            (unit["dpd"].to_numpy() > 0) | status_due | unit["expired_claim"].to_numpy(dtype=bool)
+        )
+        unit = unit[actionable]
+        kept.append(("overdue or a deadline due", len(unit)))
+    checks = [
+        ("region", filters.regions, "region"),
+        ("customer type", filters.customer_types, "customer_type"),
+        ("product", filters.products, "product"),
+        ("band", filters.bands, "band"),
+        ("type", filters.types, "debtor_type"),
+    ]
+    for label, wanted, column in checks:
+        if not wanted:
+            continue
+        if column not in unit:
+            raise InputError(f"--{label.replace(' ', '-')}: the ledger has no {column} column")
+        values = unit[column].astype(str)
+        if column in ("band", "debtor_type"):
+            mask = values.isin(wanted).to_numpy()
+        else:
+            mask = contains_any(unit[column], wanted)
+        unit = unit[mask]
+        kept.append((f"{label} {', '.join(wanted)}", len(unit)))
+    if filters.min_balance is not None:
+        unit = unit[unit["balance"].to_numpy(dtype=float) >= filters.min_balance]
+        kept.append((f"balance ≥ {filters.min_balance:,.0f}", len(unit)))
+    return unit, kept
+
+
+def _ranked(unit: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
+    """Highest priority first; ties: fewer days left, larger balance, then the key."""
+    days = np.nan_to_num(unit["days_left"].to_numpy(dtype=float), nan=np.inf)
+    order = np.lexsort(
+        (key, -unit["balance"].to_numpy(dtype=float), days, -unit["priority"].to_numpy(dtype=float))
+    )
+    ranked = unit.iloc[order].reset_index(drop=True)
+    ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
+    return ranked
+
+
+def _totals(unit: pd.DataFrame, band_names: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Count and balance by band, class and type, in their natural order."""
+    orders = {
+        "band": list(band_names),
+        "risk_class": list(RISK_CLASSES),
+        "debtor_type": list(DEBTOR_TYPES),
+    }
+    out = {}
+    for column, order in orders.items():
+        grouped = unit.groupby(unit[column].astype(str), sort=False)["balance"]
+        table = pd.DataFrame({"count": grouped.size(), "balance": grouped.sum()})
+        out[column] = table.loc[[name for name in order if name in table.index]]
+    return out
+
+
+def triage(
+    ledger: Ledger,
+    settings: Settings,
+    *,
+    as_of: pd.Timestamp,
+    by: str = "debtor",
+    filters: TriageFilters | None = None,
+    lang: str = "zh",
+    top: int | None = None,
+    extra_fields: Sequence[str] = (),
+) -> TriageResult:
+    """The prioritised worklist: aging, floors, deadlines, debtor types, tactics, priority."""
+    if not any(ledger.has(c) for c in ("overdue_since", "dpd", "maturity_date")):
+        raise InputError(
+            f"{ledger.file}: no overdue start (逾期起始日), DPD (逾期天数) or maturity date "
+            "(到期日) "
+            "column: aging needs one; add it or map it in npl.toml [columns]"
+        )
+    filters = filters or TriageFilters()
+    aging = AgingSettings.from_config(settings.section("aging"), settings.section("classification"))
+    window = int(settings.section("deadlines").get("window_days", 90))
+    priority_settings = PrioritySettings.from_config(
+        settings.section("priority"),
+        settings.section("tactics"),
+        settings.section("triage"),
+        window,
+    )
+    rules = compile_rules(settings.rules, known_fields(ledger.extra_columns))
+    aged, notes = age(ledger.frame, as_of, aging)
+    debtor, key_source = debtor_keys(aged)
+    if key_source != "ID number":
+        notes.append(f"debtors are told apart by {key_source}")
+    floors, moved = apply_debtor_contagion(aged, debtor, aging)
+    if moved:
+        notes.append(
+            f"{moved:,} loans of non-retail debtors with more than 10% NPL raised to substandard"
+        )
+    aged = finish_classes(aged, floors)
+    deadlines = compute_deadlines(
+        aged, as_of=as_of, settings=DeadlineSettings.from_config(settings.section("deadlines"))
+    )
+    notes.extend(deadlines.notes)
+    debtor_count = int(debtor.max(initial=-1)) + 1
+    debtors = rollup(aged, debtor, extra_fields=list(ledger.extra_columns))
+    debtor_unit = _unit_frame(
+        debtors, _nearest_deadlines(deadlines, debtor_count, debtor), as_of, aging
+    )
+    kinds, names = classify(rules, debtor_unit, as_of)
+    debtor_unit["debtor_type"], debtor_unit["rule"] = kinds, names
+    if by == "loan":
+        loan_positions = np.arange(len(aged))
+        unit = _unit_frame(
+            aged.assign(loans=np.bincount(debtor)[debtor]),
+            _nearest_deadlines(deadlines, len(aged), loan_positions),
+            as_of,
+            aging,
+        )
+        unit["debtor_type"], unit["rule"] = kinds[debtor], names[debtor]
+        unit["ledger_class"] = unit["ledger_class"] if "ledger_class" in unit else None
+        key = unit["loan_id"].astype(str).to_numpy()
+        columns = LOAN_COLUMNS
+    else:
+        unit = debtor_unit
+        key = (
+            (unit["debtor_id"].astype(str) + "|" + unit["debtor_name"].astype(str)).to_numpy()
+            if "debtor_id" in unit and "debtor_name" in unit
+            else np.arange(len(unit)).astype(str)
+        )
+        columns = DEBTOR_COLUMNS
+    unit, kept = _apply_filters(unit, filters, window)
+    key = key[unit.index.to_numpy()]
+    unit = unit.reset_index(drop=True)
+    unit["priority"] = score(unit, priority_settings)["priority"].to_numpy()
+    conditions = flags(unit, priority_settings)
+    unit["tactics"] = tactics(unit, conditions, priority_settings).to_numpy(zero_copy_only=False)
+    unit["reasons"] = reasons(
+        unit, conditions, lang, DEADLINE_KIND_LABELS[lang], RISK_CLASS_LABELS[lang]
+    ).to_numpy(zero_copy_only=False)
+    ranked = _ranked(unit, key)
+    if top is not None:
+        ranked = ranked.head(top)
+    npl = ranked["risk_class"].isin(NPL_CLASSES).to_numpy()
+    for column in columns:
+        if column not in ranked:
+            ranked[column] = None
+    ranked["days_left"] = pd.array(ranked["days_left"].to_numpy(), dtype="Float64").astype("Int64")
+    for column in ("band", "risk_class"):
+        ranked[column] = ranked[column].astype(str)
+    return TriageResult(
+        rows=ranked[columns],
+        as_of=as_of,
+        by=by,
+        notes=notes,
+        kept=kept,
+        totals=_totals(ranked, aging.band_names),
+        npl_balance=float(ranked["balance"].to_numpy(dtype=float)[npl].sum()),
+        total_balance=float(ranked["balance"].sum()),
     )

@@ -10,7 +10,9 @@ import typer
 from npl_cli import __version__
 from npl_cli.cli.inspect import inspect
 from npl_cli.cli.limitation import limitation
+from npl_cli.cli.rules import rules_app
 from npl_cli.cli.sample import sample
+from npl_cli.cli.triage import triage
 
 app = typer.Typer(
     name="npl",
@@ -46,9 +48,11 @@ def root(
         os.environ["NPL_DEBUG"] = "1"
 
 
+app.command()(triage)
 app.command()(inspect)
 app.command()(limitation)
 app.command()(sample)
+app.add_typer(rules_app, name="rules")
 
 
 def main() -> None:

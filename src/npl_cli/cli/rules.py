@@ -1,0 +1,66 @@
+"""npl rules show / npl rules check: the debtor-type rules in force, and checking a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from npl_cli.cli.common import ConfigOpt, RulesOpt, handle_errors, stdout_console
+from npl_cli.cli.loading import read_ledger
+from npl_cli.config import defaults, load_settings, read_toml, validate_keys
+from npl_cli.errors import ConfigError
+from npl_cli.rules import compile_rules, describe, known_fields
+
+rules_app = typer.Typer(
+    help="Show the debtor-type rules in force, or check a rules file.", no_args_is_help=True
+)
+
+
+@rules_app.command("show")
+@handle_errors
+def show(
+    config: ConfigOpt = None,
+    rules: RulesOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
+) -> None:
+    """Print the effective rules, first match first: yours, then the defaults."""
+    settings = load_settings(config, rules)
+    compiled = compile_rules(settings.rules, known_fields())
+    if as_json:
+        typer.echo(json.dumps(settings.rules, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        title="debtor-type rules (first match wins; otherwise unclassified)", title_justify="left"
+    )
+    for name in ("#", "rule", "type", "when"):
+        table.add_column(name, overflow="fold")
+    for number, rule in enumerate(compiled, start=1):
+        table.add_row(str(number), rule.name, rule.type, describe(rule.when))
+    stdout_console().print(table)
+
+
+@rules_app.command("check")
+@handle_errors
+def check(
+    file: Annotated[Path, typer.Argument(help="A TOML file with [[rules]] tables.")],
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="Also allow this ledger's own (unmapped) columns as fields."),
+    ] = None,
+) -> None:
+    """Check a rules file (or an npl.toml): unknown fields, operators or types are errors
+    with a suggestion."""
+    if not file.is_file():
+        raise ConfigError(f"{file}: rules file not found; check the path")
+    raw = read_toml(file)
+    validate_keys(raw, defaults(), file)  # a rules file, or a whole npl.toml
+    extra = read_ledger(ledger).extra_columns if ledger else []
+    try:
+        compiled = compile_rules(raw.get("rules", []), known_fields(extra))
+    except ConfigError as error:
+        raise ConfigError(f"{file}: {error}") from None
+    typer.echo(f"{file}: {len(compiled)} rules OK")

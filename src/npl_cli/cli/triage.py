@@ -1,0 +1,163 @@
+"""npl triage: the prioritised collection worklist."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from npl_cli.cli.common import (
+    AsOfOpt,
+    ConfigOpt,
+    EncodingOpt,
+    Format,
+    FormatOpt,
+    HeaderRowOpt,
+    LangOpt,
+    LedgerArg,
+    NoMaskOpt,
+    OutputOpt,
+    RejectsOpt,
+    RulesOpt,
+    SheetOpt,
+    handle_errors,
+    resolve_as_of,
+    resolve_lang,
+    stderr_console,
+    stdout_console,
+)
+from npl_cli.cli.loading import read_ledger
+from npl_cli.cli.output import write_rows
+from npl_cli.config import load_settings
+from npl_cli.pipeline import TriageFilters
+from npl_cli.pipeline import triage as compute_triage
+from npl_cli.render.triage import render_triage
+
+
+class By(StrEnum):
+    debtor = "debtor"
+    loan = "loan"
+
+
+class DebtorType(StrEnum):
+    accidental = "accidental"
+    hardship = "hardship"
+    irresponsible = "irresponsible"
+    malicious = "malicious"
+    unclassified = "unclassified"
+
+
+Many = list[str] | None
+
+
+@handle_errors
+def triage(
+    ledger: LedgerArg,
+    as_of: AsOfOpt = None,
+    by: Annotated[By, typer.Option("--by", help="One row per debtor or per loan.")] = By.debtor,
+    region: Annotated[
+        Many,
+        typer.Option(
+            "--region", help="Only these regions (repeatable; a part of the name matches)."
+        ),
+    ] = None,
+    customer_type: Annotated[
+        Many,
+        typer.Option(
+            "--customer-type", help="Only these customer groups, e.g. 公司法人 (repeatable)."
+        ),
+    ] = None,
+    product: Annotated[
+        Many,
+        typer.Option(
+            "--product", help="Only debtors with these products, e.g. 信用卡 (repeatable)."
+        ),
+    ] = None,
+    band: Annotated[
+        Many, typer.Option("--band", help="Only these aging bands, e.g. M3 (repeatable).")
+    ] = None,
+    debtor_type: Annotated[
+        list[DebtorType] | None,
+        typer.Option("--type", help="Only these debtor types (repeatable)."),
+    ] = None,
+    min_balance: Annotated[
+        float | None,
+        typer.Option("--min-balance", min=0, help="Only rows with at least this balance (yuan)."),
+    ] = None,
+    include_current: Annotated[
+        bool,
+        typer.Option(
+            "--include-current", help="Also list debtors with nothing overdue and no deadline due."
+        ),
+    ] = False,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            "-n",
+            min=1,
+            help="Rows to list (table default 50, or [triage] top; files get "
+            "every row unless given).",
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    no_mask: NoMaskOpt = False,
+    config: ConfigOpt = None,
+    rules: RulesOpt = None,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
+    encoding: EncodingOpt = None,
+    rejects: RejectsOpt = None,
+) -> None:
+    """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
+    rules, lawful tactics and the reasons for each rank."""
+    day = resolve_as_of(as_of)
+    settings = load_settings(config, rules)
+    language = resolve_lang(lang, settings.lang)
+    loaded = read_ledger(
+        ledger,
+        sheet=sheet,
+        header_row=header_row,
+        encoding=encoding,
+        settings=settings,
+        output=output,
+        rejects=rejects,
+    )
+    filters = TriageFilters(
+        regions=tuple(region or ()),
+        customer_types=tuple(customer_type or ()),
+        products=tuple(product or ()),
+        bands=tuple(band or ()),
+        types=tuple(t.value for t in debtor_type or ()),
+        min_balance=min_balance,
+        include_current=include_current,
+    )
+    to_screen = fmt is Format.table and output is None
+    result = compute_triage(
+        loaded,
+        settings,
+        as_of=day,
+        by=by.value,
+        filters=filters,
+        lang=language,
+        top=None if to_screen else top,
+    )
+    messages = stderr_console()
+    messages.print(
+        f"as of {day:%Y-%m-%d}: {len(result.rows):,} "
+        f"{'loans' if by is By.loan else 'debtors'} ranked from {loaded.rows_used:,} "
+        "loans",
+        markup=False,
+    )
+    for note in result.notes:
+        messages.print(f"note: {note}", markup=False)
+    if to_screen:
+        shown = top or int(settings.section("triage").get("top", 50))
+        render_triage(result, stdout_console(), lang=language, mask=not no_mask, top=shown)
+        return
+    write_rows(
+        result.rows, fmt if fmt is not Format.table else Format.csv, output, sheet="worklist"
+    )

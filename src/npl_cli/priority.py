@@ -1,0 +1,338 @@
+"""Priority score, plain-word reasons and lawful tactics, for debtors or loans.
+
+The score is transparent: urgency (days left on the nearest legal deadline) + value (balance,
+security, debtor type) + stage (early bands cure best). Urgency points are set so that a
+deadline within `urgent_days` outranks everything without a deadline within `horizon_days`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from npl_cli.config import did_you_mean
+from npl_cli.errors import ConfigError
+from npl_cli.schema import DEBTOR_TYPES, TACTICS
+from npl_cli.text import contains_any
+
+CONDITIONS = ("has_guarantor", "has_collateral", "deadline_urgent", "lost_contact",
+              "after_judgment", "stuck")  # fmt: skip
+LOST_CONTACT_WORDS = (
+    "失联",
+    "无法联系",
+    "联系不上",
+    "下落不明",
+    "去向不明",
+    "外逃",
+    "lost contact",
+)
+MINORITY_WORDS = ("少数民族", "宗教", "清真", "禁忌", "minority")
+
+
+@dataclass(frozen=True)
+class PrioritySettings:
+    urgent_days: int = 30
+    window_days: int = 90
+    horizon_days: int = 180
+    urgent_points: float = 10_000
+    window_points: float = 5_000
+    horizon_points: float = 1_000
+    expired_points: float = 500
+    balance_weight: float = 100
+    guarantor_points: float = 60
+    collateral_points: float = 80
+    stage_points: Mapping[str, float] = field(default_factory=dict)
+    type_points: Mapping[str, float] = field(default_factory=dict)
+    tactics_by_type: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    tactics_when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(
+        cls,
+        priority: Mapping[str, Any],
+        tactics: Mapping[str, Any],
+        triage: Mapping[str, Any],
+        window_days: int,
+    ) -> PrioritySettings:
+        by_type = {k: tuple(v) for k, v in tactics.items() if k != "when"}
+        when = {k: tuple(v) for k, v in dict(tactics.get("when", {})).items()}
+        _check_tactics(by_type, when)
+        numbers = {
+            name: float(priority[name])
+            for name in (
+                "urgent_points",
+                "window_points",
+                "horizon_points",
+                "expired_points",
+                "balance_weight",
+                "guarantor_points",
+                "collateral_points",
+            )
+            if name in priority
+        }
+        return cls(
+            urgent_days=int(triage.get("urgent_days", 30)),
+            window_days=window_days,
+            horizon_days=int(priority.get("horizon_days", 180)),
+            stage_points={
+                str(k): float(v) for k, v in dict(priority.get("stage_points", {})).items()
+            },
+            type_points={
+                str(k): float(v) for k, v in dict(priority.get("type_points", {})).items()
+            },
+            tactics_by_type=by_type,
+            tactics_when=when,
+            **numbers,
+        )
+
+
+def _check_tactics(by_type: Mapping[str, Sequence[str]], when: Mapping[str, Sequence[str]]) -> None:
+    codes = tuple(TACTICS)
+    for key, listed in [
+        *(("tactics." + t, v) for t, v in by_type.items()),
+        *(("tactics.when." + c, v) for c, v in when.items()),
+    ]:
+        section, name = key.rsplit(".", 1)
+        allowed = DEBTOR_TYPES if section == "tactics" else CONDITIONS
+        if name not in allowed:
+            raise ConfigError(f"unknown key '{key}'{did_you_mean(name, allowed)}")
+        for code in listed:
+            if code not in codes:
+                raise ConfigError(f"{key}: unknown tactic '{code}'{did_you_mean(code, codes)}")
+        if "court_blacklist" in listed and key != "tactics.when.after_judgment":
+            raise ConfigError(
+                f"{key}: court_blacklist is only offered after a judgment (through the court's "
+                "defaulter list); list it under tactics.when.after_judgment only"
+            )
+
+
+# --- building blocks --------------------------------------------------------------------------
+
+
+def _strings(values: Any) -> pa.Array:
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
+def _where(mask: np.ndarray, text: str | pa.Array) -> pa.Array:
+    """`text` where mask is true, null elsewhere."""
+    if isinstance(text, str):
+        values = np.full(len(mask), None, dtype=object)
+        values[mask] = text
+        return _strings(values)
+    return pc.if_else(pa.array(mask), text, pa.nulls(len(mask), pa.string()))
+
+
+def join_present(parts: Sequence[pa.Array], separator: str) -> pa.Array:
+    """Element-wise join of the non-null parts."""
+    if not parts:
+        return pa.nulls(0, pa.string())
+    return pc.binary_join_element_wise(*parts, separator, null_handling="skip")
+
+
+def format_yuan(values: np.ndarray) -> pa.Array:
+    """Whole yuan with thousands separators ('20,000'), vectorised: the digit groups are cut
+    from the right of each number's text and joined."""
+    whole = np.round(np.nan_to_num(values)).astype(np.int64)
+    digits = pc.cast(pa.array(np.abs(whole)), pa.string())
+    groups = []
+    for k in range(6, 0, -1):  # up to 10^18
+        start = -3 * k
+        stop = -3 * (k - 1) if k > 1 else None
+        group = (
+            pc.utf8_slice_codeunits(digits, start=start, stop=stop)
+            if stop is not None
+            else pc.utf8_slice_codeunits(digits, start=start)
+        )
+        groups.append(
+            pc.if_else(pc.equal(pc.utf8_length(group), 0), pa.scalar(None, pa.string()), group)
+        )
+    joined = join_present(groups, ",")
+    sign = _strings(np.where(whole < 0, "-", ""))
+    return pc.binary_join_element_wise(sign, joined, "")
+
+
+# --- the score ------------------------------------------------------------------------------
+
+
+def score(unit: pd.DataFrame, settings: PrioritySettings) -> pd.DataFrame:
+    """urgency, value, stage and priority per row. Needs: days_left, expired_claim, balance,
+    has_guarantor, has_collateral, debtor_type, band."""
+    days = unit["days_left"].to_numpy(dtype=float)
+    urgency = np.select(
+        [days <= settings.urgent_days, days <= settings.window_days,
+         days <= settings.horizon_days],
+        [settings.urgent_points - days, settings.window_points - days,
+         settings.horizon_points - days],
+        0.0,
+    )  # fmt: skip
+    urgency = np.nan_to_num(urgency)
+    urgency = urgency + np.where(
+        unit["expired_claim"].to_numpy(dtype=bool), settings.expired_points, 0.0
+    )
+    balance = np.clip(unit["balance"].to_numpy(dtype=float), 0, None)
+    type_points = unit["debtor_type"].map(settings.type_points).astype(float).fillna(0.0)
+    value = (settings.balance_weight * np.log10(1 + balance)
+             + settings.guarantor_points * unit["has_guarantor"].to_numpy(dtype=float)
+             + settings.collateral_points * unit["has_collateral"].to_numpy(dtype=float)
+             + type_points.to_numpy())  # fmt: skip
+    stage = unit["band"].astype(str).map(settings.stage_points).astype(float).fillna(0.0)
+    total = urgency + value + stage.to_numpy()
+    return pd.DataFrame({"priority": np.round(total, 1)}, index=unit.index)
+
+
+def flags(unit: pd.DataFrame, settings: PrioritySettings) -> dict[str, np.ndarray]:
+    """The conditions tactics and reasons depend on."""
+    none = pd.Series(None, index=unit.index, dtype=object)
+    days = unit["days_left"].to_numpy(dtype=float)
+    notes = unit["notes"] if "notes" in unit else none
+    ethnicity = unit["ethnicity"].astype("string") if "ethnicity" in unit else none
+    minority = contains_any(notes, MINORITY_WORDS) | np.asarray(
+        ethnicity.notna()
+        & ~ethnicity.astype("string").str.fullmatch(r"汉族?(；汉族?)*").fillna(True),
+        dtype=bool,
+    )
+    judged = (
+        unit["judgment_effective_on"].notna().to_numpy()
+        if ("judgment_effective_on" in unit)
+        else np.zeros(len(unit), dtype=bool)
+    )
+    broken = (
+        unit["broken_promises"].to_numpy(dtype=float)
+        if "broken_promises" in unit
+        else (np.zeros(len(unit)))
+    )
+    return {
+        "has_guarantor": unit["has_guarantor"].to_numpy(dtype=bool),
+        "has_collateral": unit["has_collateral"].to_numpy(dtype=bool),
+        "deadline_urgent": days <= settings.urgent_days,
+        "lost_contact": contains_any(
+            unit["contact_status"] if "contact_status" in unit else none, LOST_CONTACT_WORDS
+        ),
+        "after_judgment": judged,
+        "stuck": np.nan_to_num(broken) >= 3,
+        "minority": minority,
+    }
+
+
+def tactics(
+    unit: pd.DataFrame, conditions: Mapping[str, np.ndarray], settings: PrioritySettings
+) -> pa.Array:
+    """Recommended tactic codes per row, ';'-joined in the order of DOMAIN.md §1."""
+    kinds = unit["debtor_type"].to_numpy(dtype=object)
+    parts = []
+    for code in TACTICS:
+        wanted = np.zeros(len(unit), dtype=bool)
+        for debtor_type, listed in settings.tactics_by_type.items():
+            if code in listed:
+                wanted |= kinds == debtor_type
+        for condition, listed in settings.tactics_when.items():
+            if code in listed and condition in conditions:
+                wanted |= conditions[condition]
+        parts.append(_where(wanted, code))
+    return join_present(parts, ";")
+
+
+REASON_WORDS = {
+    "zh": {"left": "{kind}剩余{days}天",
+           "expired_claim": "诉讼时效已届满：争取债务人签字确认还款（民法典第192条）",
+           "balance": "余额¥", "guarantor": "有保证人", "collateral": "有抵押物",
+           "overdue": "逾期{dpd}天（{band}）", "under": "应调未调：台账{ledger}，下限{floor}",
+           "survey": "待调研：数据不足以判断类型，需实地调查", "lost": "失联：先做信息捕捉",
+           "minority": "少数民族客户：尊重宗教与风俗禁忌",
+           "blacklist": "失信名单只能经法院公布，银行不得自行公布（个人信息保护法第25条）",
+           "separator": "；"},
+    "en": {"left": "{kind}: {days} days left",
+           "expired_claim": "claim time-barred: seek the debtor's signed promise (Art 192)",
+           "balance": "balance ¥", "guarantor": "guarantor", "collateral": "collateral",
+           "overdue": "{dpd} days overdue ({band})",
+           "under": "under-classified: ledger {ledger}, floor {floor}",
+           "survey": "unclassified: the data cannot tell, survey needed",
+           "lost": "contact lost: trace first", "minority":
+           "minority customer: respect religious and customary taboos",
+           "blacklist": "defaulter list only through the court, never the bank's own "
+           "(PIPL Art 25)", "separator": "; "},
+}  # fmt: skip
+
+
+def fill(template: str, n: int, **values: pa.Array) -> pa.Array:
+    """A template such as '{kind}剩余{days}天' filled row by row from Arrow string arrays."""
+    pieces = re.split(r"\{(\w+)\}", template)
+    parts = [
+        values[piece] if i % 2 else _strings(np.full(n, piece, dtype=object))
+        for i, piece in enumerate(pieces)
+        if i % 2 or piece
+    ]
+    return pc.binary_join_element_wise(*parts, "", null_handling="emit_null")
+
+
+def _integers(values: np.ndarray) -> pa.Array:
+    return pc.cast(pa.array(np.nan_to_num(values.astype(float)).astype(np.int64)), pa.string())
+
+
+def reasons(
+    unit: pd.DataFrame,
+    conditions: Mapping[str, np.ndarray],
+    lang: str,
+    kind_labels: Mapping[str, str],
+    class_labels: Mapping[str, str],
+) -> pa.Array:
+    """The score's reasons in plain words, in the display language."""
+    words = REASON_WORDS[lang]
+    n = len(unit)
+    days = unit["days_left"].to_numpy(dtype=float)
+
+    def labels(column: str, mapping: Mapping[str, str]) -> pa.Array:
+        mapped = unit[column].astype(object).map(mapping)
+        return _strings(mapped.where(mapped.notna(), None).to_numpy(dtype=object))
+
+    dpd = unit["dpd"].to_numpy()
+    kinds = unit["debtor_type"].to_numpy(dtype=object)
+    parts = [
+        _where(
+            ~np.isnan(days),
+            fill(
+                words["left"],
+                n,
+                kind=labels("next_deadline_kind", kind_labels),
+                days=_integers(days),
+            ),
+        ),
+        _where(unit["expired_claim"].to_numpy(dtype=bool), words["expired_claim"]),
+        fill(
+            words["balance"] + "{amount}",
+            n,
+            amount=format_yuan(unit["balance"].to_numpy(dtype=float)),
+        ),
+        _where(conditions["has_guarantor"], words["guarantor"]),
+        _where(conditions["has_collateral"], words["collateral"]),
+        _where(
+            dpd > 0,
+            fill(
+                words["overdue"],
+                n,
+                dpd=_integers(dpd),
+                band=_strings(unit["band"].astype(str).to_numpy(dtype=object)),
+            ),
+        ),
+        _where(
+            unit["under_classified"].to_numpy(dtype=bool),
+            fill(
+                words["under"],
+                n,
+                ledger=labels("ledger_class_parsed", class_labels),
+                floor=labels("risk_class", class_labels),
+            ),
+        ),
+        _where(kinds == "unclassified", words["survey"]),
+        _where(conditions["lost_contact"], words["lost"]),
+        _where(conditions["minority"], words["minority"]),
+        _where(conditions["after_judgment"], words["blacklist"]),
+    ]
+    return join_present(parts, words["separator"])

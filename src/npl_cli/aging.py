@@ -104,7 +104,7 @@ def days_past_due(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[np.ndarray,
     return np.clip(np.nan_to_num(dpd, nan=0.0), 0, None).astype(np.int64), notes
 
 
-def bands(dpd: np.ndarray, settings: AgingSettings) -> "pd.Categorical[str]":
+def bands(dpd: np.ndarray, settings: AgingSettings) -> pd.Categorical[str]:
     limits = np.array([limit for _, limit in settings.bands])
     codes = np.searchsorted(limits, dpd, side="left")
     return pd.Categorical.from_codes(codes, categories=pd.Index(settings.band_names), ordered=True)

@@ -6,10 +6,14 @@ debtor.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from npl_cli.text import as_arrow_strings
 
 TEXT_JOIN = "；"
 TEXT_COLUMNS = ("contact_status", "overdue_reason", "notes", "product", "ethnicity",
@@ -24,73 +28,112 @@ MAX_COLUMNS = ("dpd", "risk_class_code", "broken_promises", "overdue_count",
 def debtor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     """A code per loan naming its debtor, and what the key is: the normalised ID number
     (credit code, customer number), else the name, else the loan itself."""
-    key = pd.Series(None, index=frame.index, dtype=object)
-    source = "loan id"
-    if "debtor_name" in frame:
-        names = frame["debtor_name"].astype("string").str.strip()
-        key = names.astype(object).where(names.notna(), None)
-        source = "debtor name"
-    if "debtor_id" in frame:
-        ids = frame["debtor_id"].astype("string").str.strip().str.upper()
-        key = ("id:" + ids).astype(object).where(ids.notna(), key)
-        source = "ID number" if ids.notna().all() else f"ID number, else {source}"
-    key = key.where(key.notna(), "loan:" + frame["loan_id"].astype(str))
-    codes, _ = pd.factorize(key)
-    return codes.astype(np.int64), source
+    n = len(frame)
+    codes = np.full(n, -1, dtype=np.int64)
+    taken = 0
+    sources = []
+    for column, label in (
+        ("debtor_id", "ID number"),
+        ("debtor_name", "debtor name"),
+        ("loan_id", "loan id"),
+    ):
+        if column not in frame:
+            continue
+        values = frame[column].astype("string").str.strip()
+        if column == "debtor_id":
+            values = values.str.upper()
+        open_rows = codes < 0
+        found, _ = pd.factorize(values.where(open_rows, None))
+        use = open_rows & (found >= 0)
+        if use.any():
+            codes[use] = found[use] + taken
+            taken = int(codes.max()) + 1
+            sources.append(label)
+        if not (codes < 0).any():
+            break
+    source = sources[0] if len(sources) == 1 else ", else ".join(sources)
+    return codes, source
 
 
-def _first_by(codes: np.ndarray, values: pd.Series, count: int, order: np.ndarray) -> pd.Series:
-    """The value of each debtor's first loan in `order` whose value is present."""
-    present = values.notna().to_numpy()[order]
-    chosen = order[present]
-    firsts = pd.Series(chosen).groupby(codes[chosen]).first()
-    out = pd.Series(None, index=range(count), dtype=object)
-    taken = values.take(firsts.to_numpy())
-    out.iloc[firsts.index.to_numpy()] = taken.to_numpy(dtype=object)
-    return out
+@dataclass(frozen=True)
+class Groups:
+    """Loans sorted by debtor, most overdue first within each: `order` and where each debtor's
+    run starts. Debtor codes are 0..count-1, every one with at least one loan."""
+
+    order: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, codes: np.ndarray, dpd: np.ndarray) -> Groups:
+        order = np.lexsort((-dpd, codes))
+        starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
+        return cls(order, starts)
+
+    @property
+    def representative(self) -> np.ndarray:
+        """Each debtor's most overdue loan, whose values stand for the debtor."""
+        return self.order[self.starts]
+
+    def max(self, values: np.ndarray) -> np.ndarray:
+        return np.maximum.reduceat(values[self.order], self.starts)
 
 
 def _joined_text(codes: np.ndarray, values: pd.Series, count: int) -> pd.Series:
-    """The distinct texts of each debtor's loans, joined with '；' (Arrow group-by)."""
-    text = pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
-    table = pa.table({"debtor": pa.array(codes), "text": text}).filter(pc.is_valid(text))
-    if table.num_rows == 0:
-        return pd.Series(None, index=range(count), dtype=object)
+    """The distinct texts of each debtor's loans, joined with '；'. A debtor with one text
+    takes it directly; only the others go through an Arrow group-by."""
+    text = as_arrow_strings(values)
+    present = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    per_debtor = np.bincount(codes[present], minlength=count)
+    out = pd.Series(None, index=range(count), dtype=object)
+    single = np.flatnonzero(present & (per_debtor[codes] == 1))
+    out.iloc[codes[single]] = values.take(single).to_numpy(dtype=object)
+    rows = np.flatnonzero(present & (per_debtor[codes] > 1))
+    if not len(rows):
+        return out
+    table = pa.table({"debtor": pa.array(codes[rows]), "text": text.take(pa.array(rows))})
     grouped = table.group_by("debtor", use_threads=False).aggregate([("text", "distinct")])
-    joined = pc.binary_join(grouped["text_distinct"], TEXT_JOIN)
-    out = np.full(count, None, dtype=object)
-    out[grouped["debtor"].to_numpy()] = joined.to_numpy(zero_copy_only=False)
-    return pd.Series(out, dtype=object)
+    lists = grouped["text_distinct"]
+    joined = pc.binary_join(lists, pa.scalar(TEXT_JOIN, lists.type.value_type))
+    out.iloc[grouped["debtor"].to_numpy()] = joined.to_numpy(zero_copy_only=False)
+    return out
 
 
 def rollup(
-    loans: pd.DataFrame, codes: np.ndarray, extra_fields: list[str] | None = None
+    loans: pd.DataFrame,
+    codes: np.ndarray,
+    extra_fields: list[str] | None = None,
+    text_fields: list[str] | None = None,
 ) -> pd.DataFrame:
     """Per debtor: loans, balance, worst DPD and class, products, region, guarantors,
-    collateral, contact status, last payment, broken promises, under-classification."""
+    collateral, contact status, last payment, broken promises, under-classification.
+    Text columns in `text_fields` join the distinct texts of all the debtor's loans; other
+    descriptive columns come from the debtor's most overdue loan."""
     count = int(codes.max(initial=-1)) + 1
     balance = loans["balance"].to_numpy(dtype=float)
+    groups = Groups.of(codes, loans["dpd"].to_numpy())
+    rep = groups.representative
     out = pd.DataFrame({
         "loans": np.bincount(codes, minlength=count),
         "balance": np.bincount(codes, weights=balance, minlength=count),
     })  # fmt: skip
-    # The worst loan first, so "first" picks the most telling value.
-    order = np.lexsort((-loans["dpd"].to_numpy(), codes))
     for column in (*FIRST_COLUMNS, *(extra_fields or [])):
         if column in loans:
-            out[column] = _first_by(codes, loans[column], count, order)
+            out[column] = loans[column].take(rep).reset_index(drop=True)
     for column in MAX_COLUMNS:
         if column in loans:
-            out[column] = (
-                pd.Series(loans[column].to_numpy())
-                .groupby(codes)
-                .max()
-                .reindex(range(count))
-                .to_numpy()
-            )
-    for column in TEXT_COLUMNS:
+            out[column] = _max_by(groups, loans[column])
+    wanted = TEXT_COLUMNS if text_fields is None else text_fields
+    for column in wanted:
         if column in loans:
             out[column] = _joined_text(codes, loans[column], count)
+    for column in ("guarantors", "collateral"):
+        if column in loans:
+            out[f"any_{column}"] = (
+                np.bincount(
+                    codes, weights=loans[column].notna().to_numpy(dtype=float), minlength=count
+                )
+                > 0
+            )
     if "collateral_value" in loans:
         out["collateral_value"] = np.bincount(
             codes,
@@ -102,3 +145,14 @@ def rollup(
         > 0
     )
     return out
+
+
+def _max_by(groups: Groups, values: pd.Series) -> np.ndarray:
+    """Largest value per debtor (NaN/NaT where it has none): datetimes through int64 (NaT is
+    the smallest int64, so it never wins), numbers with missing as -inf."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        raw = np.asarray(values, dtype="datetime64[ns]").view(np.int64)
+        return groups.max(raw).view("datetime64[ns]")
+    numbers = values.to_numpy(dtype=float)
+    largest = groups.max(np.where(np.isnan(numbers), -np.inf, numbers))
+    return np.where(np.isinf(largest), np.nan, largest)

@@ -11,18 +11,20 @@ import pandas as pd
 from npl_cli.aging import AgingSettings, age, apply_debtor_contagion, bands, finish_classes
 from npl_cli.config import Settings
 from npl_cli.deadlines import (
+    KINDS,
+    STATUSES,
     Deadlines,
     DeadlineSettings,
     compute_deadlines,
     output_frame,
     select,
 )
-from npl_cli.debtors import debtor_keys, rollup
+from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
 from npl_cli.errors import InputError
 from npl_cli.ledger import Ledger
 from npl_cli.periods import days_between
 from npl_cli.priority import PrioritySettings, flags, reasons, score, tactics
-from npl_cli.rules import classify, compile_rules, known_fields
+from npl_cli.rules import classify, compile_rules, fields_used, known_fields
 from npl_cli.schema import (
     DEADLINE_KIND_LABELS,
     DEBTOR_TYPES,
@@ -132,6 +134,7 @@ class TriageResult:
     total_balance: float
 
 
+FLAG_TEXT = ("contact_status", "notes", "ethnicity")  # read by the reasons and tactics
 DEBTOR_COLUMNS = [
     "rank", "debtor_id", "debtor_name", "loans", "balance", "dpd", "band", "risk_class",
     "under_classified", "debtor_type", "rule", "next_deadline", "next_deadline_kind",
@@ -149,30 +152,25 @@ def _nearest_deadlines(deadlines: Deadlines, count: int, group: np.ndarray) -> p
     """Per group (loan or debtor): the nearest deadline still to meet (due or ok), its kind,
     and whether a claim limitation has expired."""
     table = deadlines.table
-    status = table["status"].astype(str).to_numpy()
+    status = table["status"].cat.codes.to_numpy()
+    kind = table["kind"].cat.codes.to_numpy()
     owner = group[table["loan"].to_numpy()]
-    live = (status == "due") | (status == "ok")
-    deadline = table["deadline"].to_numpy()[live]
-    order = np.lexsort((table["kind"].cat.codes.to_numpy()[live], deadline, owner[live]))
-    first = (
-        np.r_[True, owner[live][order][1:] != owner[live][order][:-1]]
-        if order.size
-        else (np.zeros(0, dtype=bool))
-    )
-    chosen = order[first]
-    out = pd.DataFrame({
-        "next_deadline": pd.Series(pd.NaT, index=range(count), dtype="datetime64[ns]"),
-        "next_deadline_kind": pd.Series(None, index=range(count), dtype=object),
+    live = np.flatnonzero((status == STATUSES.index("due")) | (status == STATUSES.index("ok")))
+    deadline = table["deadline"].to_numpy()
+    order = live[np.lexsort((kind[live], deadline[live], owner[live]))]
+    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]] if order.size else order
+    next_deadline = np.full(count, np.datetime64("NaT", "ns"))
+    next_deadline[owner[first]] = deadline[first]
+    next_kind = np.full(count, None, dtype=object)
+    next_kind[owner[first]] = np.asarray(KINDS, dtype=object)[kind[first]]
+    expired = status == STATUSES.index("expired")
+    expired_claim = expired & (kind == KINDS.index("claim_limitation"))
+    return pd.DataFrame({
+        "next_deadline": next_deadline,
+        "next_deadline_kind": pd.Series(next_kind, dtype=object),
+        "expired_claim": np.bincount(owner[expired_claim], minlength=count)[:count] > 0,
+        "expired_deadlines": np.bincount(owner[expired], minlength=count)[:count],
     })  # fmt: skip
-    owners = owner[live][chosen]
-    out.loc[owners, "next_deadline"] = deadline[chosen]
-    out.loc[owners, "next_deadline_kind"] = table["kind"].astype(str).to_numpy()[live][chosen]
-    expired_claim = (status == "expired") & (
-        table["kind"].astype(str).to_numpy() == "claim_limitation"
-    )
-    out["expired_claim"] = np.bincount(owner[expired_claim], minlength=count)[:count] > 0
-    out["expired_deadlines"] = np.bincount(owner[status == "expired"], minlength=count)[:count]
-    return out
 
 
 def _unit_frame(
@@ -191,14 +189,16 @@ def _unit_frame(
     unit["ledger_class_parsed"] = pd.Categorical.from_codes(
         ledger_codes, categories=pd.Index(RISK_CLASSES), ordered=True
     )
-    unit["has_guarantor"] = (
-        unit["guarantors"].notna().to_numpy()
-        if "guarantors" in unit
-        else (np.zeros(len(unit), dtype=bool))
-    )
-    has_collateral = np.zeros(len(unit), dtype=bool)
-    if "collateral" in unit:
-        has_collateral |= unit["collateral"].notna().to_numpy()
+
+    def present(column: str) -> np.ndarray:
+        if f"any_{column}" in unit:  # a debtor: any of its loans
+            return unit[f"any_{column}"].to_numpy(dtype=bool)
+        if column in unit:
+            return unit[column].notna().to_numpy()
+        return np.zeros(len(unit), dtype=bool)
+
+    unit["has_guarantor"] = present("guarantors")
+    has_collateral = present("collateral").copy()
     if "collateral_value" in unit:
         has_collateral |= np.nan_to_num(unit["collateral_value"].to_numpy(dtype=float)) > 0
     unit["has_collateral"] = has_collateral
@@ -244,8 +244,14 @@ def _apply_filters(
 def _ranked(unit: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
     """Highest priority first; ties: fewer days left, larger balance, then the key."""
     days = np.nan_to_num(unit["days_left"].to_numpy(dtype=float), nan=np.inf)
+    key_order, _ = pd.factorize(pd.Series(key, dtype=object), sort=True)
     order = np.lexsort(
-        (key, -unit["balance"].to_numpy(dtype=float), days, -unit["priority"].to_numpy(dtype=float))
+        (
+            key_order,
+            -unit["balance"].to_numpy(dtype=float),
+            days,
+            -unit["priority"].to_numpy(dtype=float),
+        )
     )
     ranked = unit.iloc[order].reset_index(drop=True)
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
@@ -310,7 +316,14 @@ def triage(
     )
     notes.extend(deadlines.notes)
     debtor_count = int(debtor.max(initial=-1)) + 1
-    debtors = rollup(aged, debtor, extra_fields=list(ledger.extra_columns))
+    used = fields_used(rules)
+    text_fields = [
+        c
+        for c in TEXT_COLUMNS
+        if c in used or c in FLAG_TEXT or (c == "product" and filters.products)
+    ]
+    extra_fields = [c for c in ledger.extra_columns if c in used]
+    debtors = rollup(aged, debtor, extra_fields=extra_fields, text_fields=text_fields)
     debtor_unit = _unit_frame(
         debtors, _nearest_deadlines(deadlines, debtor_count, debtor), as_of, aging
     )

@@ -143,6 +143,22 @@ def _checked_value(operator: str, value: Any, where: str) -> Any:
     return value
 
 
+def fields_used(rules: Sequence[Rule]) -> set[str]:
+    """Every field the rules read."""
+    found: set[str] = set()
+
+    def visit(condition: Condition) -> None:
+        if isinstance(condition, Leaf):
+            found.add(condition.field)
+        else:
+            for child in condition.children:
+                visit(child)
+
+    for rule in rules:
+        visit(rule.when)
+    return found
+
+
 # --- evaluation -------------------------------------------------------------------------------
 
 

@@ -241,13 +241,12 @@ def _apply_filters(
     return unit, kept
 
 
-def _ranked(unit: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
-    """Highest priority first; ties: fewer days left, larger balance, then the key."""
+def _ranked(unit: pd.DataFrame, ledger_order: np.ndarray) -> pd.DataFrame:
+    """Highest priority first; ties: fewer days left, larger balance, then ledger order."""
     days = np.nan_to_num(unit["days_left"].to_numpy(dtype=float), nan=np.inf)
-    key_order, _ = pd.factorize(pd.Series(key, dtype=object), sort=True)
     order = np.lexsort(
         (
-            key_order,
+            ledger_order,
             -unit["balance"].to_numpy(dtype=float),
             days,
             -unit["priority"].to_numpy(dtype=float),
@@ -339,18 +338,12 @@ def triage(
         )
         unit["debtor_type"], unit["rule"] = kinds[debtor], names[debtor]
         unit["ledger_class"] = unit["ledger_class"] if "ledger_class" in unit else None
-        key = unit["loan_id"].astype(str).to_numpy()
         columns = LOAN_COLUMNS
     else:
         unit = debtor_unit
-        key = (
-            (unit["debtor_id"].astype(str) + "|" + unit["debtor_name"].astype(str)).to_numpy()
-            if "debtor_id" in unit and "debtor_name" in unit
-            else np.arange(len(unit)).astype(str)
-        )
         columns = DEBTOR_COLUMNS
     unit, kept = _apply_filters(unit, filters, window)
-    key = key[unit.index.to_numpy()]
+    ledger_order = unit.index.to_numpy()  # the last tie-breaker: first appearance in the ledger
     unit = unit.reset_index(drop=True)
     unit["priority"] = score(unit, priority_settings)["priority"].to_numpy()
     conditions = flags(unit, priority_settings)
@@ -358,7 +351,7 @@ def triage(
     unit["reasons"] = reasons(
         unit, conditions, lang, DEADLINE_KIND_LABELS[lang], RISK_CLASS_LABELS[lang]
     ).to_numpy(zero_copy_only=False)
-    ranked = _ranked(unit, key)
+    ranked = _ranked(unit[[c for c in columns if c in unit]], ledger_order)
     if top is not None:
         ranked = ranked.head(top)
     npl = ranked["risk_class"].isin(NPL_CLASSES).to_numpy()

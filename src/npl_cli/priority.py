@@ -121,12 +121,9 @@ def _strings(values: Any) -> pa.Array:
 
 
 def _where(mask: np.ndarray, text: str | pa.Array) -> pa.Array:
-    """`text` where mask is true, null elsewhere."""
-    if isinstance(text, str):
-        values = np.full(len(mask), None, dtype=object)
-        values[mask] = text
-        return _strings(values)
-    return pc.if_else(pa.array(mask), text, pa.nulls(len(mask), pa.string()))
+    """`text` where mask is true, null elsewhere (all in Arrow, no Python strings per row)."""
+    value = pa.scalar(text, pa.string()) if isinstance(text, str) else text
+    return pc.if_else(pa.array(mask), value, pa.scalar(None, pa.string()))
 
 
 def join_present(parts: Sequence[pa.Array], separator: str) -> pa.Array:
@@ -265,11 +262,12 @@ def fill(template: str, n: int, **values: pa.Array) -> pa.Array:
     """A template such as '{kind}剩余{days}天' filled row by row from Arrow string arrays."""
     pieces = re.split(r"\{(\w+)\}", template)
     parts = [
-        values[piece] if i % 2 else _strings(np.full(n, piece, dtype=object))
+        values[piece] if i % 2 else pa.scalar(piece, pa.string())
         for i, piece in enumerate(pieces)
         if i % 2 or piece
     ]
-    return pc.binary_join_element_wise(*parts, "", null_handling="emit_null")
+    joined = pc.binary_join_element_wise(*parts, "", null_handling="emit_null")
+    return joined if isinstance(joined, pa.Array | pa.ChunkedArray) else pa.repeat(joined, n)
 
 
 def _integers(values: np.ndarray) -> pa.Array:
@@ -289,8 +287,11 @@ def reasons(
     days = unit["days_left"].to_numpy(dtype=float)
 
     def labels(column: str, mapping: Mapping[str, str]) -> pa.Array:
-        mapped = unit[column].astype(object).map(mapping)
-        return _strings(mapped.where(mapped.notna(), None).to_numpy(dtype=object))
+        """Each code's label, through a categorical (a handful of distinct codes)."""
+        codes = pd.Categorical(unit[column].astype(object))
+        words = [mapping.get(str(c), str(c)) for c in codes.categories]
+        indices = pa.array(codes.codes, mask=codes.codes < 0, type=pa.int32())
+        return pc.take(pa.array(words, type=pa.string()), indices)
 
     dpd = unit["dpd"].to_numpy()
     kinds = unit["debtor_type"].to_numpy(dtype=object)

@@ -112,6 +112,7 @@ def limitation(
         settings=settings,
         output=output,
         rejects=rejects,
+        check_ids=False,
     )
     result = compute_limitation(
         loaded,

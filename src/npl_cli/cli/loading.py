@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from npl_cli.cli.common import progress
+from npl_cli.cli.common import progress, stderr_console
 from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import guard_output, write_frame
@@ -21,13 +21,25 @@ def read_ledger(
     settings: Settings | None = None,
     output: Path | None = None,
     rejects: Path | None = None,
+    check_ids: bool = True,
 ) -> Ledger:
     guard_output(output, [path])
     guard_output(rejects, [path])
     settings = settings or load_settings(config)
     with progress(f"Reading {path.name} …"):
         ledger = load_ledger(
-            path, columns=settings.columns, sheet=sheet, header_row=header_row, encoding=encoding
+            path,
+            columns=settings.columns,
+            sheet=sheet,
+            header_row=header_row,
+            encoding=encoding,
+            check_ids=check_ids,
+        )
+    if not check_ids and ledger.rows_rejected:
+        stderr_console().print(
+            f"note: {ledger.rows_rejected:,} of {ledger.rows_read:,} rows rejected; "
+            f"`npl inspect {path}` lists them (or use --rejects FILE)",
+            markup=False,
         )
     if rejects is not None:
         write_rejects(ledger, rejects)

@@ -125,6 +125,7 @@ def triage(
         settings=settings,
         output=output,
         rejects=rejects,
+        check_ids=False,
     )
     filters = TriageFilters(
         regions=tuple(region or ()),

@@ -69,8 +69,11 @@ def load_ledger(
     sheet: str | None = None,
     header_row: int | None = None,
     encoding: str | None = None,
+    check_ids: bool = True,
 ) -> Ledger:
-    """Read a ledger file into the canonical frame. `columns` maps canonical names to headers."""
+    """Read a ledger file into the canonical frame. `columns` maps canonical names to headers.
+    `check_ids` adds the checksum warnings on ID numbers and credit codes (only `inspect`
+    shows warnings, so the other commands skip the work)."""
     path = Path(path)
     overrides = dict(columns or {})
     unknown = [name for name in overrides if name not in COLUMN_BY_NAME]
@@ -84,7 +87,7 @@ def load_ledger(
         encoding=encoding,
     )
     mapping = map_columns(path, raw.headers, overrides)
-    return _build(path, raw, mapping)
+    return _build(path, raw, mapping, check_ids)
 
 
 def map_columns(path: Path, headers: list[str], overrides: Mapping[str, str]) -> list[Mapped]:
@@ -163,7 +166,7 @@ def _flags(mask: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _build(path: Path, raw: RawTable, mapping: list[Mapped]) -> Ledger:
+def _build(path: Path, raw: RawTable, mapping: list[Mapped], check_ids: bool = True) -> Ledger:
     source_file = path.name
     by_name = {m.canonical: m for m in mapping}
     by_header = {m.header: m for m in mapping}
@@ -186,7 +189,7 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped]) -> Ledger:
         frame[m.canonical] = values
         if bad is not None and bad.any():
             warnings.append((m.header, bad, message))
-    if "debtor_id" in by_name:
+    if "debtor_id" in by_name and check_ids:
         findings = coerce.id_findings(cells[by_name["debtor_id"].header])
         warnings.append((by_name["debtor_id"].header, pd.notna(findings), findings))
     extra = [h for h in raw.headers if h not in by_header]

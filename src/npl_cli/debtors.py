@@ -114,7 +114,7 @@ def rollup(
     rep = groups.representative
     out = pd.DataFrame({
         "loans": np.bincount(codes, minlength=count),
-        "balance": np.bincount(codes, weights=balance, minlength=count),
+        "balance": np.round(np.bincount(codes, weights=balance, minlength=count), 2),
     })  # fmt: skip
     for column in (*FIRST_COLUMNS, *(extra_fields or [])):
         if column in loans:
@@ -144,6 +144,14 @@ def rollup(
         np.bincount(codes, weights=loans["under_classified"].to_numpy(dtype=float), minlength=count)
         > 0
     )
+    # The most under-classified loan speaks for the debtor: gap and floor packed in one key.
+    floor = loans["risk_class_code"].to_numpy().astype(np.int64)
+    ledger = loans["ledger_class_code"].to_numpy().astype(np.int64)
+    gap = np.where((ledger >= 0) & (ledger < floor), floor - ledger, 0)
+    key = groups.max(gap * 8 + floor)
+    worst_gap, worst_floor = key // 8, key % 8
+    out["under_ledger_code"] = np.where(worst_gap > 0, worst_floor - worst_gap, -1)
+    out["under_floor_code"] = np.where(worst_gap > 0, worst_floor, -1)
     return out
 
 

@@ -66,6 +66,7 @@ def limitation(
     kinds: Sequence[str] = (),
     strict_evidence: bool = False,
     since: pd.Timestamp | None = None,
+    events: pd.DataFrame | None = None,
 ) -> LimitationResult:
     """Deadlines due within the window and the expired ones (or all), nearest first."""
     if (
@@ -78,7 +79,7 @@ def limitation(
             "deadlines cannot be computed; add one or map it in npl.toml [columns]"
         )
     options = deadline_settings(settings, strict_evidence=strict_evidence, days=days)
-    computed = compute_deadlines(ledger.frame, as_of=as_of, settings=options)
+    computed = compute_deadlines(ledger.frame, events, as_of=as_of, settings=options)
     table = computed.table
     chosen = select(
         computed,
@@ -185,10 +186,15 @@ def _unit_frame(
     unit["risk_class"] = pd.Categorical.from_codes(
         codes, categories=pd.Index(RISK_CLASSES), ordered=True
     )
-    ledger_codes = unit["ledger_class_code"].fillna(-1).to_numpy().astype(np.int8)
-    unit["ledger_class_parsed"] = pd.Categorical.from_codes(
-        ledger_codes, categories=pd.Index(RISK_CLASSES), ordered=True
-    )
+    if "under_ledger_code" not in unit:  # a loan: its own classes
+        ledger_codes = unit["ledger_class_code"].to_numpy().astype(np.int8)
+        under = unit["under_classified"].to_numpy(dtype=bool)
+        unit["under_ledger_code"] = np.where(under, ledger_codes, -1)
+        unit["under_floor_code"] = np.where(under, codes, -1)
+    for column in ("under_ledger_code", "under_floor_code"):
+        unit[column.replace("_code", "")] = pd.Categorical.from_codes(
+            unit[column].to_numpy().astype(np.int8), categories=pd.Index(RISK_CLASSES)
+        )
 
     def present(column: str) -> np.ndarray:
         if f"any_{column}" in unit:  # a debtor: any of its loans
@@ -281,7 +287,7 @@ def triage(
     filters: TriageFilters | None = None,
     lang: str = "zh",
     top: int | None = None,
-    extra_fields: Sequence[str] = (),
+    events: pd.DataFrame | None = None,
 ) -> TriageResult:
     """The prioritised worklist: aging, floors, deadlines, debtor types, tactics, priority."""
     if not any(ledger.has(c) for c in ("overdue_since", "dpd", "maturity_date")):
@@ -311,7 +317,10 @@ def triage(
         )
     aged = finish_classes(aged, floors)
     deadlines = compute_deadlines(
-        aged, as_of=as_of, settings=DeadlineSettings.from_config(settings.section("deadlines"))
+        aged,
+        events,
+        as_of=as_of,
+        settings=DeadlineSettings.from_config(settings.section("deadlines")),
     )
     notes.extend(deadlines.notes)
     debtor_count = int(debtor.max(initial=-1)) + 1
@@ -371,3 +380,57 @@ def triage(
         npl_balance=float(ranked["balance"].to_numpy(dtype=float)[npl].sum()),
         total_balance=float(ranked["balance"].sum()),
     )
+
+
+# --- a loan's history -------------------------------------------------------------------------
+
+
+@dataclass
+class LoanHistory:
+    loan_id: str
+    snapshots: pd.DataFrame  # one row per snapshot holding the loan
+    actions: pd.DataFrame  # with promise_status for promises
+    deadlines: pd.DataFrame  # `moment` (snapshot date, or now) + the deadline columns
+
+
+def loan_history(
+    loan_id: str, snapshots: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp
+) -> LoanHistory:
+    """The record a lawyer asks for: balances and classes per snapshot, the actions and
+    promises, and the deadlines as they stood at each snapshot and as they stand now."""
+    from npl_cli.deadlines import ledger_events
+    from npl_cli.workspace import action_events, apply_actions, promise_status
+
+    promises = promise_status(actions, as_of)
+    status = dict(zip(promises["id"], promises["status"], strict=True)) if len(promises) else {}
+    actions = actions.assign(promise_status=actions["id"].map(status))
+    moments = [
+        (pd.Timestamp(day), f"snapshot {pd.Timestamp(day):%Y-%m-%d}", i)
+        for i, day in enumerate(snapshots["as_of"])
+    ]
+    if len(snapshots):
+        moments.append(
+            (pd.Timestamp(as_of), f"now {pd.Timestamp(as_of):%Y-%m-%d}", len(snapshots) - 1)
+        )
+    tables = []
+    for moment, label, position in moments:
+        frame = (
+            snapshots.iloc[[position]]
+            .drop(columns=["as_of", "file"])
+            .dropna(axis=1, how="all")
+            .reset_index(drop=True)
+        )
+        known = actions[actions["date"] <= moment]
+        frame = apply_actions(frame, known, moment)
+        own = ledger_events(frame)
+        own = own.assign(loan_id=frame["loan_id"].to_numpy()[own["loan"].to_numpy()])
+        events = pd.concat([own.drop(columns=["loan"]), action_events(known)], ignore_index=True)
+        computed = compute_deadlines(frame, events, as_of=moment)
+        rows = output_frame(computed, select(computed, window_days=90, everything=True))
+        tables.append(rows.assign(moment=label))
+    deadlines = (
+        pd.concat(tables, ignore_index=True)
+        if tables
+        else pd.DataFrame(columns=["moment", "kind", "party", "deadline", "status", "basis"])
+    )
+    return LoanHistory(loan_id, snapshots, actions, deadlines)

@@ -327,8 +327,8 @@ def reasons(
             fill(
                 words["under"],
                 n,
-                ledger=labels("ledger_class_parsed", class_labels),
-                floor=labels("risk_class", class_labels),
+                ledger=labels("under_ledger", class_labels),
+                floor=labels("under_floor", class_labels),
             ),
         ),
         _where(kinds == "unclassified", words["survey"]),

@@ -13,6 +13,13 @@ from npl_cli.cli.limitation import limitation
 from npl_cli.cli.rules import rules_app
 from npl_cli.cli.sample import sample
 from npl_cli.cli.triage import triage
+from npl_cli.cli.workspace import (
+    action_app,
+    history,
+    load,
+    snapshots_app,
+    workspace_app,
+)
 
 app = typer.Typer(
     name="npl",
@@ -53,6 +60,11 @@ app.command()(inspect)
 app.command()(limitation)
 app.command()(sample)
 app.add_typer(rules_app, name="rules")
+app.command()(load)
+app.add_typer(snapshots_app, name="snapshots")
+app.add_typer(action_app, name="action")
+app.command()(history)
+app.add_typer(workspace_app, name="workspace")
 
 
 def main() -> None:

@@ -40,6 +40,29 @@ class Lang(StrEnum):
 LedgerArg = Annotated[
     Path, typer.Argument(help="Ledger file: .xlsx, .xlsm, .xls or .csv.", show_default=False)
 ]
+OptionalLedgerArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Ledger file (.xlsx, .xls, .csv); without it, the workspace's latest snapshot.",
+        show_default=False,
+    ),
+]
+SnapshotOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--snapshot", help="Use the workspace snapshot of this date instead of a LEDGER file."
+    ),
+]
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace file (default: $NPL_WORKSPACE, [workspace] path in "
+        "npl.toml, else ~/.local/share/npl/workspace.duckdb). With a LEDGER, applies the "
+        "workspace's actions to it.",
+    ),
+]
 SheetOpt = Annotated[
     str | None,
     typer.Option(

@@ -15,11 +15,13 @@ from npl_cli.cli.common import (
     FormatOpt,
     HeaderRowOpt,
     LangOpt,
-    LedgerArg,
     NoMaskOpt,
+    OptionalLedgerArg,
     OutputOpt,
     RejectsOpt,
     SheetOpt,
+    SnapshotOpt,
+    WorkspaceOpt,
     handle_errors,
     parse_date_option,
     resolve_as_of,
@@ -27,7 +29,7 @@ from npl_cli.cli.common import (
     stderr_console,
     stdout_console,
 )
-from npl_cli.cli.loading import read_ledger
+from npl_cli.cli.loading import read_source
 from npl_cli.cli.output import write_rows
 from npl_cli.config import load_settings
 from npl_cli.pipeline import limitation as compute_limitation
@@ -45,7 +47,7 @@ class Kind(StrEnum):
 
 @handle_errors
 def limitation(
-    ledger: LedgerArg,
+    ledger: OptionalLedgerArg = None,
     days: Annotated[
         int | None,
         typer.Option(
@@ -98,25 +100,30 @@ def limitation(
     no_mask: NoMaskOpt = False,
     config: ConfigOpt = None,
     rejects: RejectsOpt = None,
+    snapshot: SnapshotOpt = None,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """Legal deadlines due within --days and the expired ones, nearest first: claim limitation,
     guarantee period, guarantor limitation, enforcement."""
     day = resolve_as_of(as_of)
     since_day = parse_date_option(since, "--since") if since else None
     settings = load_settings(config)
-    loaded = read_ledger(
+    loaded, events = read_source(
         ledger,
+        settings=settings,
+        as_of=day,
+        snapshot=snapshot,
+        workspace=workspace,
         sheet=sheet,
         header_row=header_row,
         encoding=encoding,
-        settings=settings,
         output=output,
         rejects=rejects,
-        check_ids=False,
     )
     result = compute_limitation(
         loaded,
         settings,
+        events=events,
         as_of=day,
         days=days,
         everything=everything,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from npl_cli.cli.common import progress, stderr_console
 from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
@@ -51,3 +53,58 @@ def write_rejects(ledger: Ledger, path: Path) -> None:
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"--rejects {path}: give a .csv or .xlsx file name")
     write_frame(ledger.rejects, suffix[1:], path, sheet="rejects")
+
+
+def read_source(
+    path: Path | None,
+    *,
+    settings: Settings,
+    as_of: pd.Timestamp,
+    snapshot: str | None,
+    workspace: Path | None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    output: Path | None = None,
+    rejects: Path | None = None,
+) -> tuple[Ledger, pd.DataFrame | None]:
+    """The loans to work on and their deadline events: a ledger file as given, or (without one)
+    the workspace's latest snapshot (or --snapshot DATE) with its action log applied. With a
+    file and --workspace, the log is applied to the file's loans too."""
+    from npl_cli.cli.common import parse_date_option
+    from npl_cli.deadlines import ledger_events
+    from npl_cli.workspace import Workspace, action_events, apply_actions, resolve_path
+
+    use_workspace = path is None or workspace is not None or snapshot is not None
+    if path is not None and snapshot is not None:
+        raise UsageError("give a LEDGER file or --snapshot DATE, not both")
+    ledger = None
+    if path is not None:
+        ledger = read_ledger(
+            path,
+            sheet=sheet,
+            header_row=header_row,
+            encoding=encoding,
+            settings=settings,
+            output=output,
+            rejects=rejects,
+            check_ids=False,
+        )
+    if not use_workspace:
+        assert ledger is not None
+        return ledger, None
+    store_path = resolve_path(workspace, str(settings.section("workspace").get("path", "")))
+    with Workspace.open(store_path, create=False) as store:
+        if ledger is None:
+            wanted = parse_date_option(snapshot, "--snapshot") if snapshot else None
+            day, frame = store.latest(wanted)
+            ledger = Ledger.from_frame(frame, f"{store_path} (snapshot {day:%Y-%m-%d})")
+            stderr_console().print(f"using snapshot {day:%Y-%m-%d} from {store_path}", markup=False)
+        actions = store.actions()
+    known = actions[actions["date"] <= as_of]
+    frame = apply_actions(ledger.frame, known, as_of)
+    ledger.frame = frame
+    own = ledger_events(frame)
+    own = own.assign(loan_id=frame["loan_id"].to_numpy()[own["loan"].to_numpy()])
+    events = pd.concat([own.drop(columns=["loan"]), action_events(known)], ignore_index=True)
+    return ledger, events

@@ -15,19 +15,21 @@ from npl_cli.cli.common import (
     FormatOpt,
     HeaderRowOpt,
     LangOpt,
-    LedgerArg,
     NoMaskOpt,
+    OptionalLedgerArg,
     OutputOpt,
     RejectsOpt,
     RulesOpt,
     SheetOpt,
+    SnapshotOpt,
+    WorkspaceOpt,
     handle_errors,
     resolve_as_of,
     resolve_lang,
     stderr_console,
     stdout_console,
 )
-from npl_cli.cli.loading import read_ledger
+from npl_cli.cli.loading import read_source
 from npl_cli.cli.output import write_rows
 from npl_cli.config import load_settings
 from npl_cli.pipeline import TriageFilters
@@ -53,7 +55,7 @@ Many = list[str] | None
 
 @handle_errors
 def triage(
-    ledger: LedgerArg,
+    ledger: OptionalLedgerArg = None,
     as_of: AsOfOpt = None,
     by: Annotated[By, typer.Option("--by", help="One row per debtor or per loan.")] = By.debtor,
     region: Annotated[
@@ -111,21 +113,25 @@ def triage(
     header_row: HeaderRowOpt = None,
     encoding: EncodingOpt = None,
     rejects: RejectsOpt = None,
+    snapshot: SnapshotOpt = None,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
     rules, lawful tactics and the reasons for each rank."""
     day = resolve_as_of(as_of)
     settings = load_settings(config, rules)
     language = resolve_lang(lang, settings.lang)
-    loaded = read_ledger(
+    loaded, events = read_source(
         ledger,
+        settings=settings,
+        as_of=day,
+        snapshot=snapshot,
+        workspace=workspace,
         sheet=sheet,
         header_row=header_row,
         encoding=encoding,
-        settings=settings,
         output=output,
         rejects=rejects,
-        check_ids=False,
     )
     filters = TriageFilters(
         regions=tuple(region or ()),
@@ -140,6 +146,7 @@ def triage(
     result = compute_triage(
         loaded,
         settings,
+        events=events,
         as_of=day,
         by=by.value,
         filters=filters,

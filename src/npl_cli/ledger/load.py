@@ -54,6 +54,31 @@ class Ledger:
     problems: pd.DataFrame
     extra_columns: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, file: str) -> Ledger:
+        """A ledger already in canonical form (a workspace snapshot)."""
+        mapped = [Mapped(c, c) for c in frame.columns if c in COLUMN_BY_NAME]
+        return cls(
+            frame=frame,
+            file=file,
+            sheet=None,
+            header_row=0,
+            encoding=None,
+            mapping=mapped,
+            rows_read=len(frame),
+            rows_used=len(frame),
+            rows_rejected=0,
+            rows_skipped=0,
+            skipped={},
+            rejects=pd.DataFrame(columns=REJECT_COLUMNS),
+            problems=pd.DataFrame(columns=PROBLEM_COLUMNS),
+            extra_columns=[
+                c
+                for c in frame.columns
+                if c not in COLUMN_BY_NAME and c not in ("source_file", "source_row")
+            ],
+        )
+
     @property
     def columns(self) -> dict[str, str]:
         return {m.canonical: m.header for m in self.mapping}

@@ -1,0 +1,280 @@
+"""npl load, snapshots, workspace, action and history: the desk's own store of its work."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from npl_cli.cli.common import (
+    AsOfOpt,
+    ConfigOpt,
+    EncodingOpt,
+    HeaderRowOpt,
+    LedgerArg,
+    NoMaskOpt,
+    SheetOpt,
+    WorkspaceOpt,
+    handle_errors,
+    parse_date_option,
+    resolve_as_of,
+    stderr_console,
+    stdout_console,
+)
+from npl_cli.cli.loading import read_ledger
+from npl_cli.config import load_settings
+from npl_cli.errors import UsageError
+from npl_cli.ledger.actions import read_actions
+from npl_cli.pipeline import loan_history
+from npl_cli.render.workspace import render_actions, render_history, render_snapshots
+from npl_cli.workspace import (
+    ACTION_KINDS,
+    Workspace,
+    file_hash,
+    resolve_path,
+)
+
+TimeoutOpt = Annotated[
+    float,
+    typer.Option("--wait", help="Seconds to wait for another npl process using the workspace."),
+]
+ActionKind = StrEnum("ActionKind", {k: k for k in ACTION_KINDS})  # type: ignore[misc]
+
+
+def workspace_path(flag: Path | None, config: Path | None = None) -> Path:
+    settings = load_settings(config)
+    return resolve_path(flag, str(settings.section("workspace").get("path", "")))
+
+
+@handle_errors
+def load(
+    ledger: LedgerArg,
+    as_of: AsOfOpt = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace a snapshot of the same date from another file."),
+    ] = False,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
+    encoding: EncodingOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Store a ledger in the workspace as the snapshot of its as-of date (default today)."""
+    day = resolve_as_of(as_of)
+    settings = load_settings(config)
+    loaded = read_ledger(
+        ledger,
+        sheet=sheet,
+        header_row=header_row,
+        encoding=encoding,
+        settings=settings,
+        check_ids=False,
+    )
+    path = workspace_path(workspace, config)
+    with Workspace.open(path, timeout=wait) as store:
+        outcome = store.load(loaded, day, file_hash(ledger), replace=replace)
+    messages = stderr_console()
+    if outcome == "unchanged":
+        messages.print(
+            f"{ledger.name} is already the snapshot of {day:%Y-%m-%d}; nothing changed",
+            markup=False,
+        )
+        return
+    messages.print(
+        f"{outcome} snapshot {day:%Y-%m-%d} in {path}: {loaded.rows_used:,} loans "
+        f"(rows read {loaded.rows_read:,} = used {loaded.rows_used:,} + rejected "
+        f"{loaded.rows_rejected:,} + skipped {loaded.rows_skipped:,})",
+        markup=False,
+    )
+
+
+snapshots_app = typer.Typer(
+    help="List the workspace's ledger snapshots, or drop one.", invoke_without_command=True
+)
+
+
+@snapshots_app.callback()
+@handle_errors
+def snapshots(ctx: typer.Context, workspace: WorkspaceOpt = None, wait: TimeoutOpt = 30.0) -> None:
+    """List the snapshots (as-of date, file, rows)."""
+    if ctx.invoked_subcommand:
+        return
+    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+        listed = store.snapshots()
+    render_snapshots(listed, stdout_console())
+
+
+@snapshots_app.command("drop")
+@handle_errors
+def drop(
+    date: Annotated[str, typer.Argument(help="The snapshot's as-of date.")],
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+) -> None:
+    """Remove the snapshot of DATE (its loans, extra columns and rejects)."""
+    day = parse_date_option(date, "DATE")
+    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+        store.drop(day)
+    stderr_console().print(f"dropped snapshot {day:%Y-%m-%d}", markup=False)
+
+
+workspace_app = typer.Typer(
+    help="Where the workspace is and what it holds; export it.", invoke_without_command=True
+)
+
+
+@workspace_app.callback()
+@handle_errors
+def workspace_info(
+    ctx: typer.Context, workspace: WorkspaceOpt = None, wait: TimeoutOpt = 30.0
+) -> None:
+    """Print the workspace's location and contents."""
+    if ctx.invoked_subcommand:
+        return
+    path = workspace_path(workspace)
+    if not path.exists():
+        typer.echo(json.dumps({"path": str(path), "exists": False}, indent=2))
+        return
+    with Workspace.open(path, timeout=wait) as store:
+        typer.echo(json.dumps({**store.summary(), "exists": True}, indent=2))
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@workspace_app.command("export")
+@handle_errors
+def export(
+    folder: Annotated[Path, typer.Argument(help="Folder for one file per table.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.parquet,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+) -> None:
+    """Write every table (snapshots, loans, loan_extras, rejects, actions) to FOLDER."""
+    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+        written = store.export(folder, fmt.value)
+    for path in written:
+        typer.echo(str(path))
+
+
+action_app = typer.Typer(help="Record collection actions and list them.", no_args_is_help=True)
+
+
+@action_app.command("add")
+@handle_errors
+def add(
+    loan_id: Annotated[str, typer.Argument(help="The loan (借据号).")],
+    kind: Annotated[ActionKind, typer.Argument(help="What was done.")],
+    date: Annotated[str, typer.Option("--date", help="When (YYYY-MM-DD).")],
+    party: Annotated[str | None, typer.Option("--party", help="Guarantor or other party.")] = None,
+    amount: Annotated[float | None, typer.Option("--amount", help="Amount paid.")] = None,
+    method: Annotated[str | None, typer.Option("--method", help="How: 信函, 短信, 上门 …")] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option("--evidence", help="Proof of delivery: 签收, 短信已达, 退回, 拒收 …"),
+    ] = None,
+    promise_date: Annotated[str | None, typer.Option("--promise-date")] = None,
+    promise_amount: Annotated[float | None, typer.Option("--promise-amount")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+) -> None:
+    """Record one action on a loan."""
+    if kind.value == "promise" and (promise_date is None or promise_amount is None):
+        raise UsageError(
+            "a promise records its three elements: --date (when made), "
+            "--promise-date and --promise-amount (and --method)"
+        )
+    row = {
+        "loan_id": loan_id, "kind": kind.value, "date": parse_date_option(date, "--date"),
+        "party": party, "amount": amount, "method": method, "evidence": evidence,
+        "promise_date": parse_date_option(promise_date, "--promise-date") if promise_date
+        else pd.NaT,
+        "promise_amount": promise_amount, "note": note,
+    }  # fmt: skip
+    with Workspace.open(workspace_path(workspace), timeout=wait) as store:
+        added, _ = store.add_actions(pd.DataFrame([row]), source="npl action add")
+    stderr_console().print(
+        "recorded" if added else "already recorded; nothing changed", markup=False
+    )
+
+
+@action_app.command("import")
+@handle_errors
+def import_actions(
+    file: Annotated[Path, typer.Argument(help="Actions file (.csv or .xlsx).")],
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Import actions (借据号, 催收日期, 催收方式, 送达情况, 还款金额, 承诺还款日, 承诺金额 …);
+    importing the same rows again adds nothing."""
+    read = read_actions(file, sheet=sheet, header_row=header_row, encoding=encoding)
+    with Workspace.open(workspace_path(workspace), timeout=wait) as store:
+        added, known = store.add_actions(read.actions, source=file.name)
+    messages = stderr_console()
+    used = read.rows_read - len(read.rejects) - read.rows_skipped
+    messages.print(
+        f"{file.name}: rows read {read.rows_read:,} = used {used:,} + rejected "
+        f"{len(read.rejects):,} + skipped {read.rows_skipped:,}; actions added {added:,}, "
+        f"already recorded {known:,}",
+        markup=False,
+    )
+    for row in read.rejects.head(20).itertuples(index=False):
+        messages.print(f"  row {row.source_row}: {row.reason}", markup=False)
+
+
+@action_app.command("list")
+@handle_errors
+def list_actions(
+    loan_id: Annotated[str | None, typer.Argument(help="Only this loan.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+) -> None:
+    """List recorded actions, oldest first."""
+    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+        actions = store.actions(loan_id)
+    if as_json:
+        from npl_cli.export import records
+
+        for row in records(actions):
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    render_actions(actions, stdout_console())
+
+
+@handle_errors
+def history(
+    loan_id: Annotated[str, typer.Argument(help="The loan (借据号).")],
+    as_of: AsOfOpt = None,
+    no_mask: NoMaskOpt = False,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+) -> None:
+    """A loan's timeline: each snapshot (balance, DPD, class), its actions and promises, and
+    its deadlines as they stood at each snapshot and as they stand now."""
+    day = resolve_as_of(as_of)
+    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+        snaps = store.query(
+            "SELECT s.as_of, s.file, l.* EXCLUDE (as_of) FROM loans l JOIN snapshots s "
+            "USING (as_of) WHERE l.loan_id = ? ORDER BY s.as_of",
+            [loan_id],
+        )
+        actions = store.actions(loan_id)
+    if snaps.empty and actions.empty:
+        raise UsageError(f"loan {loan_id} is in no snapshot and has no actions")
+    for column in snaps.columns:
+        if pd.api.types.is_datetime64_any_dtype(snaps[column]):
+            snaps[column] = snaps[column].astype("datetime64[ns]")
+    render_history(loan_history(loan_id, snaps, actions, day), stdout_console(), mask=not no_mask)

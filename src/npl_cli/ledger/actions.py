@@ -1,0 +1,156 @@
+"""Reading a file of collection actions (csv/xlsx, Chinese or English headers), row by row
+accounted for like a ledger: used, rejected with a reason, or skipped as non-data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from npl_cli.errors import InputError
+from npl_cli.ledger import coerce
+from npl_cli.ledger.read import read_table
+from npl_cli.schema import COLUMN_BY_NAME, normalize_header
+
+ACTION_ALIASES = {
+    "loan_id": COLUMN_BY_NAME["loan_id"].aliases,
+    "kind": ("动作", "类型", "催收类型", "行动", "事项", "kind", "action"),
+    "date": ("日期", "催收日期", "发生日期", "还款日期", "date"),
+    "method": ("催收方式", "方式", "method"),
+    "evidence": ("送达情况", "催收回执", "回执", "evidence"),
+    "amount": ("还款金额", "金额", "amount"),
+    "promise_date": ("承诺还款日", "承诺日期", "承诺还款日期", "promise date"),
+    "promise_amount": ("承诺金额", "承诺还款金额", "promise amount"),
+    "party": ("当事人", "对象", "party"),
+    "note": ("备注", "说明", "note", "notes"),
+}
+KIND_WORDS = {
+    "催收": "demand", "催告": "demand", "催收函": "demand", "还款": "payment",
+    "确认": "acknowledgment", "对账确认": "acknowledgment", "承诺": "promise",
+    "承诺还款": "promise", "还款计划": "repayment_plan", "分期": "repayment_plan",
+    "起诉": "suit", "诉讼": "suit", "支付令": "payment_order", "判决": "judgment",
+    "申请执行": "enforcement_application", "强制执行": "enforcement_application",
+    "保证人催收": "guarantor_demand", "向保证人主张": "guarantor_demand", "上门": "visit",
+    "走访": "visit", "电话": "call", "备注": "note", "记录": "note",
+}  # fmt: skip
+# The ledger aliases that help find an actions header row.
+_HEADER_HINTS = {"loan_id": "借据号", "last_collection_date": "催收日期",
+                 "collection_evidence": "送达情况"}  # fmt: skip
+
+
+@dataclass
+class ActionFile:
+    actions: pd.DataFrame  # ACTION columns, one row per action
+    rejects: pd.DataFrame  # source_row, reason
+    rows_read: int
+    rows_skipped: int
+
+
+def _kinds(text: pd.Series) -> pd.Series:
+    from npl_cli.workspace import ACTION_KINDS
+
+    folded = text.astype("string").str.strip()
+    mapped = folded.map(lambda v: v if v in ACTION_KINDS else KIND_WORDS.get(v), na_action="ignore")
+    return mapped.astype(object)
+
+
+def read_actions(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+) -> ActionFile:
+    """Read actions. Without a kind column each row gives a demand (its date and delivery), a
+    payment when it has an amount, and a promise when it has a promised date."""
+    raw = read_table(
+        path,
+        overrides={v: k for k, v in _HEADER_HINTS.items()},
+        sheet=sheet,
+        header_row=header_row,
+        encoding=encoding,
+    )
+    columns: dict[str, str] = {}
+    for header in raw.headers:
+        key = normalize_header(header)
+        for name, aliases in ACTION_ALIASES.items():
+            if name not in columns and key in {normalize_header(a) for a in aliases}:
+                columns[name] = header
+    if "loan_id" not in columns or "date" not in columns:
+        raise InputError(
+            f"{path}: an actions file needs a loan id (借据号) and a date "
+            f"(日期/催收日期) column; headers found: {', '.join(raw.headers)}"
+        )
+    cells = raw.cells.to_pandas()
+    rows = raw.source_rows
+    text = {
+        name: coerce.to_series(coerce.trim(raw.cells[header])) for name, header in columns.items()
+    }
+    blank = ~pd.concat(list(text.values()), axis=1).notna().any(axis=1).to_numpy()
+    total = (
+        text["loan_id"]
+        .astype("string")
+        .str.contains("合计|总计|小计", regex=True)
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    skipped = blank | total
+    dates, bad_date = coerce.parse_dates(cells[columns["date"]])
+    frame = pd.DataFrame({"loan_id": text["loan_id"], "date": dates})
+    for name in ("method", "evidence", "party", "note"):
+        frame[name] = text[name] if name in text else None
+    reasons = np.full(len(frame), None, dtype=object)
+    for name in ("amount", "promise_amount"):
+        if name in columns:
+            frame[name], bad = coerce.parse_amounts(cells[columns[name]])
+            reasons[bad] = f"{columns[name]} is not an amount"
+        else:
+            frame[name] = np.nan
+    if "promise_date" in columns:
+        frame["promise_date"], bad = coerce.parse_dates(cells[columns["promise_date"]])
+        reasons[bad] = f"{columns['promise_date']} is not a date"
+    else:
+        frame["promise_date"] = np.datetime64("NaT", "ns")
+    reasons[bad_date] = f"{columns['date']} is not a date"
+    reasons[frame["date"].isna().to_numpy() & ~bad_date] = f"{columns['date']} is empty"
+    if "kind" in columns:
+        kinds = _kinds(text["kind"])
+        unknown = kinds.isna().to_numpy()
+        reasons[unknown] = (
+            f"{columns['kind']} '" + text["kind"].astype(str)[unknown] + "' is not an action kind"
+        ).to_numpy()
+        frame["kind"] = kinds
+    reasons[frame["loan_id"].isna().to_numpy()] = "missing loan id"
+    reasons[skipped] = None
+    rejected = pd.notna(reasons)
+    used = frame[~rejected & ~skipped].reset_index(drop=True)
+    if "kind" not in columns:
+        used = _split_rows(used)
+    rejects = pd.DataFrame(
+        {"source_file": path.name, "source_row": rows[rejected], "reason": reasons[rejected]}
+    )
+    return ActionFile(
+        used,
+        rejects,
+        rows_read=len(frame) + raw.blank_rows,
+        rows_skipped=int(skipped.sum()) + raw.blank_rows,
+    )
+
+
+def _split_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows without a kind: the demand itself, plus a payment and a promise where recorded."""
+    demands = rows.assign(
+        kind="demand", amount=np.nan, promise_date=np.datetime64("NaT", "ns"), promise_amount=np.nan
+    )
+    payments = rows[rows["amount"].notna() & (rows["amount"] > 0)].assign(
+        kind="payment",
+        promise_date=np.datetime64("NaT", "ns"),
+        promise_amount=np.nan,
+        evidence=None,
+    )
+    promises = rows[rows["promise_date"].notna()].assign(
+        kind="promise", amount=np.nan, evidence=None
+    )
+    return pd.concat([demands, payments, promises], ignore_index=True)

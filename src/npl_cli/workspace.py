@@ -1,0 +1,434 @@
+"""The workspace: an embedded DuckDB file holding ledger snapshots and the collection-action log.
+
+One writer at a time (DuckDB locks the file); a second process waits up to a timeout and then
+fails with a clear message. Every load or import is one transaction. The schema is versioned
+and migrated forward on open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from npl_cli.errors import InputError, NplError
+from npl_cli.ledger import Ledger
+from npl_cli.schema import COLUMNS
+
+SCHEMA_VERSION = 1
+ACTION_KINDS = ("demand", "payment", "acknowledgment", "promise", "repayment_plan", "suit",
+                "payment_order", "judgment", "enforcement_application", "guarantor_demand",
+                "visit", "call", "note")  # fmt: skip
+ACTION_COLUMNS = ["loan_id", "kind", "date", "party", "amount", "method", "evidence",
+                  "promise_date", "promise_amount", "note"]  # fmt: skip
+_SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "date": "DATE", "amount": "DOUBLE",
+              "count": "DOUBLE"}  # fmt: skip
+LOAN_COLUMNS = [c.name for c in COLUMNS]
+
+
+class WorkspaceBusy(NplError):
+    """Another npl process holds the workspace for longer than the timeout."""
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "npl" / "workspace.duckdb"
+
+
+def resolve_path(flag: Path | None, configured: str) -> Path:
+    """--workspace, then $NPL_WORKSPACE, then [workspace] path in npl.toml, then the default."""
+    for candidate in (flag, os.environ.get("NPL_WORKSPACE"), configured or None):
+        if candidate:
+            return Path(candidate).expanduser()
+    return default_path()
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        """CREATE TABLE snapshots (as_of DATE PRIMARY KEY, file VARCHAR, content_hash VARCHAR,
+           rows_read BIGINT, rows_used BIGINT, rows_rejected BIGINT, rows_skipped BIGINT,
+           loaded_at TIMESTAMP)""",
+        "CREATE TABLE loans (as_of DATE, "
+        + ", ".join(f'"{c.name}" {_SQL_TYPES[c.kind]}' for c in COLUMNS)
+        + ", source_file VARCHAR, source_row BIGINT)",
+        """CREATE TABLE loan_extras (as_of DATE, loan_id VARCHAR, "column" VARCHAR,
+           value VARCHAR)""",
+        """CREATE TABLE rejects (as_of DATE, source_file VARCHAR, source_row BIGINT,
+           "column" VARCHAR, value VARCHAR, reason VARCHAR)""",
+        "CREATE SEQUENCE action_ids START 1",
+        """CREATE TABLE actions (id BIGINT DEFAULT nextval('action_ids') PRIMARY KEY,
+           fingerprint VARCHAR UNIQUE, loan_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+           date DATE NOT NULL, party VARCHAR, amount DOUBLE, method VARCHAR, evidence VARCHAR,
+           promise_date DATE, promise_amount DOUBLE, note VARCHAR, source VARCHAR,
+           recorded_at TIMESTAMP)""",
+    ],
+}
+
+
+class Workspace:
+    """An open workspace. Use as a context manager: `with Workspace.open(path) as ws: ...`."""
+
+    def __init__(self, connection: Any, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: Path, *, timeout: float = 30.0, create: bool = True) -> Iterator[Workspace]:
+        import duckdb
+
+        if not create and not path.exists():
+            raise InputError(f"{path}: no workspace yet; `npl load LEDGER` creates it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        waited = 0.0
+        while True:
+            try:
+                connection = duckdb.connect(str(path))
+                break
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower() or waited >= timeout:
+                    raise WorkspaceBusy(
+                        f"{path}: the workspace is in use by another npl process (waited "
+                        f"{waited:.0f} s); try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+                waited += 0.2
+        workspace = cls(connection, path)
+        try:
+            workspace.migrate()
+            yield workspace
+        finally:
+            connection.close()
+
+    # --- schema ------------------------------------------------------------------------------
+
+    def version(self) -> int:
+        exists = self._first(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        )
+        if not exists or not exists[0]:
+            return 0
+        row = self._first("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise InputError(f"{self.path}: made by a newer npl (schema {current}); upgrade npl")
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in MIGRATIONS[version]:
+                    self._run(statement)
+                self._run(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._run("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+        self._run("COMMIT")
+
+    def _run(self, sql: str, parameters: list[Any] | None = None) -> None:
+        """A statement whose result is not needed, fetched so the connection is free again."""
+        self.connection.execute(sql, parameters or []).fetchall()
+
+    def _first(self, sql: str, parameters: list[Any] | None = None) -> tuple[Any, ...] | None:
+        """The first row of a query, or None (the whole result is fetched, freeing the
+        connection)."""
+        rows = self.connection.execute(sql, parameters or []).fetchall()
+        return tuple(rows[0]) if rows else None
+
+    def query(self, sql: str, parameters: list[Any] | None = None) -> pd.DataFrame:
+        return self.connection.execute(sql, parameters or []).df()
+
+    # --- snapshots ---------------------------------------------------------------------------
+
+    def load(
+        self, ledger: Ledger, as_of: pd.Timestamp, content_hash: str, *, replace: bool = False
+    ) -> str:
+        """Store the ledger as the snapshot of `as_of`: 'loaded', 'replaced' or 'unchanged'."""
+        day = pd.Timestamp(as_of).date()
+        existing = self._first("SELECT file, content_hash FROM snapshots WHERE as_of = ?", [day])
+        if existing and existing[1] == content_hash:
+            return "unchanged"
+        if existing and not replace:
+            raise InputError(
+                f"a snapshot for {day} exists already (from {existing[0]}); "
+                "load with --replace to replace it, or give another --as-of"
+            )
+        loans = _loan_table(ledger.frame)
+        extras = _extras_table(ledger)
+        rejects = ledger.rejects.astype(object).where(ledger.rejects.notna(), None)
+        with self.transaction():
+            for table in ("snapshots", "loans", "loan_extras", "rejects"):
+                self._run(f"DELETE FROM {table} WHERE as_of = ?", [day])
+            self._run(
+                "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+                [
+                    day,
+                    Path(ledger.file).name,
+                    content_hash,
+                    ledger.rows_read,
+                    ledger.rows_used,
+                    ledger.rows_rejected,
+                    ledger.rows_skipped,
+                ],
+            )
+            for name, frame in (("loans", loans), ("loan_extras", extras), ("rejects", rejects)):
+                if len(frame):
+                    self.connection.register("incoming", frame)
+                    self._run(f"INSERT INTO {name} SELECT ?::DATE, * FROM incoming", [day])
+                    self.connection.unregister("incoming")
+        return "replaced" if existing else "loaded"
+
+    def snapshots(self) -> pd.DataFrame:
+        return self.query("SELECT * FROM snapshots ORDER BY as_of")
+
+    def drop(self, as_of: pd.Timestamp) -> None:
+        day = pd.Timestamp(as_of).date()
+        with self.transaction():
+            found = self._first("SELECT count(*) FROM snapshots WHERE as_of = ?", [day])
+            if not found or not found[0]:
+                raise InputError(f"no snapshot for {day}; `npl snapshots` lists them")
+            for table in ("snapshots", "loans", "loan_extras", "rejects"):
+                self._run(f"DELETE FROM {table} WHERE as_of = ?", [day])
+
+    def latest(self, as_of: pd.Timestamp | None = None) -> tuple[pd.Timestamp, pd.DataFrame]:
+        """The snapshot of `as_of` (else the latest) as a canonical frame."""
+        if as_of is None:
+            row = self._first("SELECT max(as_of) FROM snapshots")
+            if not row or row[0] is None:
+                raise InputError(f"{self.path}: no snapshot yet; `npl load LEDGER` stores one")
+            day = pd.Timestamp(row[0])
+        else:
+            day = pd.Timestamp(as_of)
+            found = self._first("SELECT count(*) FROM snapshots WHERE as_of = ?", [day.date()])
+            if not found or not found[0]:
+                raise InputError(f"no snapshot for {day.date()}; `npl snapshots` lists them")
+        frame = self.query(
+            "SELECT * EXCLUDE (as_of) FROM loans WHERE as_of = ? ORDER BY source_row", [day.date()]
+        )
+        frame = frame.dropna(axis=1, how="all").reset_index(drop=True)
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column].astype("datetime64[ns]")
+        return day, frame
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def add_actions(self, actions: pd.DataFrame, source: str) -> tuple[int, int]:
+        """Record actions; the same action twice is one. Returns (added, already there)."""
+        incoming = actions.reindex(columns=ACTION_COLUMNS).copy()
+        incoming["fingerprint"] = fingerprints(incoming)
+        incoming = incoming.drop_duplicates("fingerprint")
+        incoming["source"] = source
+        incoming = incoming.astype(object).where(incoming.notna(), None)
+        with self.transaction():
+            self.connection.register("incoming", incoming)
+            before = self._count("actions")
+            self._run(
+                "INSERT INTO actions (fingerprint, loan_id, kind, date, party, amount, method, "
+                "evidence, promise_date, promise_amount, note, source, recorded_at) "
+                "SELECT fingerprint, loan_id, kind, date::DATE, party, amount::DOUBLE, method, "
+                "evidence, promise_date::DATE, promise_amount::DOUBLE, note, source, now() "
+                "FROM incoming WHERE fingerprint NOT IN (SELECT fingerprint FROM actions)"
+            )
+            added = self._count("actions") - before
+            self.connection.unregister("incoming")
+        return added, len(actions) - added
+
+    def actions(self, loan_id: str | None = None) -> pd.DataFrame:
+        where = "WHERE loan_id = ?" if loan_id else ""
+        frame = self.query(
+            f"SELECT * EXCLUDE (fingerprint) FROM actions {where} ORDER BY loan_id, date, id",
+            [loan_id] if loan_id else [],
+        )
+        for column in ("date", "promise_date"):
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+        return frame
+
+    def _count(self, table: str) -> int:
+        row = self._first(f"SELECT count(*) FROM {table}")
+        return int(row[0]) if row else 0
+
+    def summary(self) -> dict[str, Any]:
+        snapshots = self.snapshots()
+        return {
+            "path": str(self.path),
+            "schema_version": self.version(),
+            "snapshots": len(snapshots),
+            "latest": None if snapshots.empty else str(snapshots["as_of"].max())[:10],
+            "loans_in_latest": self._count_latest(),
+            "actions": self._count("actions"),
+        }
+
+    def _count_latest(self) -> int:
+        row = self._first(
+            "SELECT count(*) FROM loans WHERE as_of = (SELECT max(as_of) FROM snapshots)"
+        )
+        return int(row[0]) if row else 0
+
+    def export(self, folder: Path, fmt: str) -> list[Path]:
+        """Every table as Parquet or CSV files in `folder`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table in ("snapshots", "loans", "loan_extras", "rejects", "actions"):
+            target = folder / f"{table}.{fmt}"
+            option = "FORMAT PARQUET" if fmt == "parquet" else "HEADER, DELIMITER ','"
+            temporary = folder / f".{table}.{fmt}.tmp"
+            self._run(f"COPY {table} TO '{temporary}' ({option})")
+            os.replace(temporary, target)
+            written.append(target)
+        return written
+
+
+def _loan_table(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reindex(columns=[*LOAN_COLUMNS, "source_file", "source_row"])
+    for column in COLUMNS:
+        if column.kind in ("id", "text"):
+            out[column.name] = out[column.name].astype(object).where(out[column.name].notna(), None)
+        elif column.kind == "date":
+            out[column.name] = pd.to_datetime(out[column.name])
+        else:
+            out[column.name] = pd.to_numeric(out[column.name], errors="coerce").astype(float)
+    return out
+
+
+def _extras_table(ledger: Ledger) -> pd.DataFrame:
+    """The ledger's unmapped columns, long: (loan_id, column, value), non-empty cells only."""
+    if not ledger.extra_columns:
+        return pd.DataFrame(columns=["loan_id", "column", "value"])
+    long = ledger.frame[["loan_id", *ledger.extra_columns]].melt(
+        id_vars="loan_id", var_name="column", value_name="value"
+    )
+    long = long[long["value"].notna()]
+    return long.astype(object)
+
+
+def fingerprints(actions: pd.DataFrame) -> np.ndarray:
+    """A stable identity per action from all its fields (vectorised hashing)."""
+    normal = actions.reindex(columns=ACTION_COLUMNS).astype(str)
+    hashed = pd.util.hash_pandas_object(normal, index=False).to_numpy()
+    return np.char.mod("%016x", hashed.astype(np.uint64))
+
+
+# --- effects of actions -----------------------------------------------------------------------
+
+EVENT_KINDS = {
+    "demand": "demand",
+    "payment": "payment",
+    "acknowledgment": "acknowledgment",
+    "promise": "promise",
+    "repayment_plan": "repayment_plan",
+    "suit": "suit",
+    "payment_order": "payment_order",
+    "guarantor_demand": "guarantor_demand",
+}
+
+
+def action_events(actions: pd.DataFrame) -> pd.DataFrame:
+    """Actions that move deadlines, as deadline events (loan_id, party, kind, date, evidence).
+    A promise counts as the debtor's agreement to perform; visits, calls and notes move
+    nothing. Judgments and enforcement applications are applied to the loans instead."""
+    chosen = actions[actions["kind"].isin(list(EVENT_KINDS))]
+    party = chosen["party"].where(chosen["kind"] == "guarantor_demand", None)
+    return pd.DataFrame({
+        "loan_id": chosen["loan_id"].to_numpy(dtype=object),
+        "party": party.to_numpy(dtype=object),
+        "kind": chosen["kind"].map(EVENT_KINDS).to_numpy(dtype=object),
+        "date": chosen["date"].to_numpy(dtype="datetime64[ns]"),
+        "evidence": chosen["evidence"].to_numpy(dtype=object),
+    })  # fmt: skip
+
+
+def apply_actions(frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The loans with what the action log adds: judgments, enforcement applications, the
+    latest payment, and broken promises counted by their three elements."""
+    out = frame.copy()
+    if actions.empty:
+        return out
+    index = pd.Index(out["loan_id"])
+    for kind, column in (
+        ("judgment", "judgment_effective_on"),
+        ("enforcement_application", "enforcement_applied_on"),
+        ("payment", "last_payment_date"),
+    ):
+        latest = actions[actions["kind"] == kind].groupby("loan_id")["date"].max()
+        position = index.get_indexer(latest.index)
+        keep = position >= 0
+        if not keep.any():
+            continue
+        current = (
+            np.asarray(out[column], dtype="datetime64[ns]").copy()
+            if column in out
+            else np.full(len(out), np.datetime64("NaT", "ns"))
+        )
+        dates = latest.to_numpy(dtype="datetime64[ns]")[keep]
+        rows = position[keep]
+        current[rows] = np.where(
+            np.isnat(current[rows]) | (dates > current[rows]), dates, current[rows]
+        )
+        out[column] = current
+    broken = broken_promises(actions, as_of)
+    if len(broken):
+        position = index.get_indexer(broken.index)
+        keep = position >= 0
+        counts = np.zeros(len(out))
+        counts[position[keep]] = broken.to_numpy()[keep]
+        ledger_counts = (
+            out["broken_promises"].to_numpy(dtype=float)
+            if "broken_promises" in out
+            else np.zeros(len(out))
+        )
+        out["broken_promises"] = np.fmax(np.nan_to_num(ledger_counts), counts)
+    return out
+
+
+def promise_status(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Each promise with its status: 'open' (date not reached), 'kept' (payments from the
+    promise to its date cover the amount) or 'broken'."""
+    promises = actions[actions["kind"] == "promise"].copy()
+    if promises.empty:
+        return promises.assign(paid=[], status=[])
+    payments = actions[actions["kind"] == "payment"][["loan_id", "date", "amount"]]
+    joined = promises[["id", "loan_id", "date", "promise_date"]].merge(
+        payments.rename(columns={"date": "paid_on"}), on="loan_id", how="left"
+    )
+    due = joined["promise_date"].fillna(joined["date"])
+    counted = (joined["paid_on"] >= joined["date"]) & (joined["paid_on"] <= due)
+    paid = joined["amount"].where(counted, 0.0).fillna(0.0).groupby(joined["id"]).sum()
+    promises["paid"] = promises["id"].map(paid).fillna(0.0).to_numpy()
+    target = promises["promise_amount"].fillna(0.0)
+    passed = promises["promise_date"].fillna(promises["date"]) < pd.Timestamp(as_of)
+    promises["status"] = np.where(
+        ~passed, "open", np.where(promises["paid"] >= target, "kept", "broken")
+    )
+    return promises
+
+
+def broken_promises(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    status = promise_status(actions, as_of)
+    if status.empty:
+        return pd.Series(dtype=float)
+    return (status["status"] == "broken").groupby(status["loan_id"]).sum().astype(float)

@@ -1,0 +1,339 @@
+"""The workspace: snapshots, the action log and its effects, safety (a temporary store per test)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from npl_cli.workspace import Workspace, promise_status
+from tests.conftest import write_csv
+
+HEADER = ["借据号", "借款人", "贷款余额", "到期日", "逾期起始日", "最近催收日", "送达情况",
+          "保证人", "保证方式"]  # fmt: skip
+ROW = ["L1", "张三", "1000", "2022-06-30", "2022-06-30", "", "", "王五", "连带责任保证"]
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "ws.duckdb"
+    monkeypatch.setenv("NPL_WORKSPACE", str(path))
+    return path
+
+
+def ledger(tmp_path: Path, *rows: list[str], name: str = "l.csv") -> Path:
+    return write_csv(tmp_path / name, [HEADER, *(rows or [ROW])])
+
+
+def deadline_rows(run: Any, *args: str) -> dict[tuple[str, str], dict[str, Any]]:
+    result = run("limitation", *args, "--as-of", "2026-11-30", "--all", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    return {(r["kind"], r["party"]): r for r in json.loads(result.stdout)}
+
+
+def test_load_is_idempotent_and_a_second_file_needs_replace(
+    tmp_path: Path, run: Any, workspace: Path
+) -> None:
+    ledger(tmp_path)
+    first = run("load", "l.csv", "--as-of", "2026-10-31")
+    assert first.exit_code == 0
+    assert "loaded snapshot 2026-10-31" in first.stderr
+    again = run("load", "l.csv", "--as-of", "2026-10-31")
+    assert again.stderr == "l.csv is already the snapshot of 2026-10-31; nothing changed\n"
+    ledger(tmp_path, ROW, ["L2", "李四", "5", "2026-01-01", "", "", "", "", ""], name="m.csv")
+    clash = run("load", "m.csv", "--as-of", "2026-10-31")
+    assert clash.exit_code == 2
+    assert clash.stderr == (
+        "npl: error: a snapshot for 2026-10-31 exists already (from l.csv); load with --replace "
+        "to replace it, or give another --as-of\n"
+    )
+    assert run("load", "m.csv", "--as-of", "2026-10-31", "--replace").exit_code == 0
+    with Workspace.open(workspace) as store:
+        assert store.snapshots()["file"].tolist() == ["m.csv"]
+        assert store.latest()[1]["loan_id"].tolist() == ["L1", "L2"]
+
+
+def test_snapshots_list_drop_and_latest_is_used(tmp_path: Path, run: Any) -> None:
+    ledger(tmp_path)
+    run("load", "l.csv", "--as-of", "2026-09-30")
+    ledger(
+        tmp_path, ["L1", "张三", "800", "2022-06-30", "2022-06-30", "", "", "", ""], name="m.csv"
+    )
+    run("load", "m.csv", "--as-of", "2026-10-31")
+    listed = run("snapshots")
+    assert "2026-09-30" in listed.stdout and "2026-10-31" in listed.stdout
+    rows = json.loads(run("triage", "--as-of", "2026-11-30", "-f", "json").stdout)
+    assert rows[0]["balance"] == 800.0
+    older = json.loads(
+        run("triage", "--snapshot", "2026-09-30", "--as-of", "2026-11-30", "-f", "json").stdout
+    )
+    assert older[0]["balance"] == 1000.0
+    assert run("snapshots", "drop", "2026-10-31").exit_code == 0
+    rows = json.loads(run("triage", "--as-of", "2026-11-30", "-f", "json").stdout)
+    assert rows[0]["balance"] == 1000.0
+    missing = run("snapshots", "drop", "2026-10-31")
+    assert missing.stderr == "npl: error: no snapshot for 2026-10-31; `npl snapshots` lists them\n"
+
+
+def test_a_failed_load_leaves_no_trace(
+    tmp_path: Path, run: Any, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger(tmp_path)
+    original = Workspace._run
+
+    def failing(self: Workspace, sql: str, parameters: list[Any] | None = None) -> None:
+        if sql.startswith("INSERT INTO loans"):
+            raise RuntimeError("disk full")
+        original(self, sql, parameters)
+
+    monkeypatch.setattr(Workspace, "_run", failing)
+    result = run("load", "l.csv", "--as-of", "2026-10-31")
+    assert result.exit_code == 1
+    monkeypatch.setattr(Workspace, "_run", original)
+    with Workspace.open(workspace) as store:
+        assert store.snapshots().empty
+        assert store.query("SELECT count(*) AS n FROM loans")["n"].iloc[0] == 0
+
+
+def test_a_second_writer_waits_then_fails_clearly(
+    tmp_path: Path, run: Any, workspace: Path
+) -> None:
+    ledger(tmp_path)
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from npl_cli.workspace import Workspace, promise_status
+        with Workspace.open(Path({str(workspace)!r})):
+            print("holding", flush=True)
+            time.sleep(3)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+        busy = run("action", "add", "L1", "call", "--date", "2026-11-01", "--wait", "0.5")
+        assert busy.exit_code == 2
+        assert busy.stderr.startswith(
+            f"npl: error: {workspace}: the workspace is in use by another npl process"
+        )
+        waited = run("action", "add", "L1", "call", "--date", "2026-11-01", "--wait", "20")
+        assert waited.exit_code == 0
+    finally:
+        holder.wait(timeout=30)
+    with Workspace.open(workspace) as store:
+        assert store.actions()["kind"].tolist() == ["call"]
+
+
+def test_delivered_demand_action_moves_the_deadline_like_the_ledger_date(
+    tmp_path: Path, run: Any
+) -> None:
+    ledger(
+        tmp_path,
+        ["L1", "张三", "1000", "2022-06-30", "2022-06-30", "2024-11-05", "签收", "", ""],
+        name="with_date.csv",
+    )
+    from_ledger = deadline_rows(run, "with_date.csv")[("claim_limitation", "张三")]
+    ledger(tmp_path)
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    run("action", "add", "L1", "demand", "--date", "2024-11-05", "--evidence", "签收")
+    from_action = deadline_rows(run)[("claim_limitation", "张三")]
+    assert from_action["deadline"] == from_ledger["deadline"] == "2027-11-05"
+    assert from_action["basis"] == from_ledger["basis"] == "demand 2024-11-05"
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "kind_key", "expected"),
+    [
+        ("demand", ["--evidence", "签收"], "claim_limitation", ("2027-11-05", "ok")),
+        ("demand", ["--evidence", "退回"], "claim_limitation", ("2025-06-30", "expired")),
+        ("payment", ["--amount", "100"], "claim_limitation", ("2027-11-05", "ok")),
+        ("acknowledgment", [], "claim_limitation", ("2027-11-05", "ok")),
+        ("repayment_plan", [], "claim_limitation", ("2027-11-05", "ok")),
+        ("suit", [], "claim_limitation", (None, "in_litigation")),
+        ("payment_order", [], "claim_limitation", (None, "in_litigation")),
+        ("judgment", [], "claim_limitation", (None, "met")),
+        ("judgment", [], "enforcement", ("2026-11-05", "expired")),
+        ("visit", [], "claim_limitation", ("2025-06-30", "expired")),
+        ("call", [], "claim_limitation", ("2025-06-30", "expired")),
+        ("note", [], "claim_limitation", ("2025-06-30", "expired")),
+    ],
+)
+def test_each_action_kind_on_deadlines(
+    tmp_path: Path,
+    run: Any,
+    kind: str,
+    extra: list[str],
+    kind_key: str,
+    expected: tuple[str | None, str],
+) -> None:
+    ledger(tmp_path)
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    # 2024-11-05 falls within the claim period (due 2022-06-30 -> 2025-06-30)
+    added = run("action", "add", "L1", kind, "--date", "2024-11-05", *extra)
+    assert added.exit_code == 0, added.stderr
+    row = deadline_rows(run)[(kind_key, "张三")]
+    assert (row["deadline"], row["status"]) == expected
+
+
+def test_promise_needs_its_three_elements_and_is_tracked(
+    tmp_path: Path, run: Any, workspace: Path
+) -> None:
+    ledger(tmp_path)
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    bare = run("action", "add", "L1", "promise", "--date", "2026-09-01")
+    assert bare.exit_code == 2
+    assert bare.stderr == (
+        "npl: error: a promise records its three elements: --date (when made), --promise-date "
+        "and --promise-amount (and --method)\n"
+    )
+    for made, due, amount in (
+        ("2026-09-01", "2026-09-30", "500"),
+        ("2026-10-20", "2026-11-10", "900"),
+        ("2026-11-20", "2026-12-15", "700"),
+    ):
+        run(
+            "action",
+            "add",
+            "L1",
+            "promise",
+            "--date",
+            made,
+            "--promise-date",
+            due,
+            "--promise-amount",
+            amount,
+            "--method",
+            "电话",
+        )
+    run("action", "add", "L1", "payment", "--date", "2026-09-20", "--amount", "500")
+    with Workspace.open(workspace) as store:
+        status = promise_status(store.actions(), pd.Timestamp("2026-11-30"))
+    assert status.sort_values("promise_date")["status"].tolist() == ["kept", "broken", "open"]
+    history = run("history", "L1", "--as-of", "2026-11-30")
+    assert history.exit_code == 0
+    assert "kept" in history.stdout and "broken" in history.stdout
+
+
+def test_guarantor_demand_action_meets_the_guarantee_period(tmp_path: Path, run: Any) -> None:
+    ledger(
+        tmp_path, ["L1", "张三", "1000", "2026-06-30", "2026-06-30", "", "", "王五", "连带责任保证"]
+    )
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    before = deadline_rows(run)[("guarantee_period", "王五")]
+    assert before["status"] == "due"
+    run("action", "add", "L1", "guarantor_demand", "--date", "2026-11-20", "--party", "王五")
+    after = deadline_rows(run)
+    assert after[("guarantee_period", "王五")]["status"] == "met"
+    assert after[("guarantee_limitation", "王五")]["deadline"] == "2029-11-20"
+
+
+def test_enforcement_application_meets_enforcement(tmp_path: Path, run: Any) -> None:
+    ledger(tmp_path)
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    run("action", "add", "L1", "judgment", "--date", "2025-03-01")
+    row = deadline_rows(run)[("enforcement", "张三")]
+    assert (row["deadline"], row["status"]) == ("2027-03-01", "ok")
+    run("action", "add", "L1", "enforcement_application", "--date", "2026-06-01")
+    assert deadline_rows(run)[("enforcement", "张三")]["status"] == "met"
+
+
+def test_import_is_idempotent_and_accounts_for_every_row(
+    tmp_path: Path, run: Any, workspace: Path
+) -> None:
+    write_csv(
+        tmp_path / "a.csv",
+        [
+            ["借据号", "催收日期", "催收方式", "送达情况", "还款金额", "承诺还款日", "承诺金额"],
+            ["L1", "2024-11-05", "信函", "签收", "", "", ""],
+            ["L1", "2024-12-01", "上门", "", "300", "2025-01-15", "1000"],
+            ["", "2024-12-02", "电话", "", "", "", ""],
+            ["L1", "明天", "电话", "", "", "", ""],
+            ["", "", "", "", "", "", ""],
+        ],
+    )
+    first = run("action", "import", "a.csv")
+    assert first.exit_code == 0
+    assert first.stderr.splitlines() == [
+        "a.csv: rows read 5 = used 2 + rejected 2 + skipped 1; actions added 4, already recorded 0",
+        "  row 4: missing loan id",
+        "  row 5: 催收日期 is not a date",
+    ]
+    again = run("action", "import", "a.csv")
+    assert "actions added 0, already recorded 4" in again.stderr
+    with Workspace.open(workspace) as store:
+        kinds = store.actions()["kind"].tolist()
+    assert kinds == ["demand", "demand", "payment", "promise"]
+
+
+def test_workspace_info_and_export(tmp_path: Path, run: Any, workspace: Path) -> None:
+    ledger(tmp_path)
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    info = json.loads(run("workspace").stdout)
+    assert info == {
+        "path": str(workspace),
+        "schema_version": 1,
+        "snapshots": 1,
+        "latest": "2026-10-31",
+        "loans_in_latest": 1,
+        "actions": 0,
+        "exists": True,
+    }
+    result = run("workspace", "export", "out", "--format", "csv")
+    assert result.exit_code == 0
+    loans = pd.read_csv(tmp_path / "out" / "loans.csv")
+    assert loans["loan_id"].tolist() == ["L1"]
+
+
+def test_without_a_ledger_or_workspace_the_message_says_what_to_do(
+    run: Any, workspace: Path
+) -> None:
+    result = run("triage")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"npl: error: {workspace}: no workspace yet; `npl load LEDGER` creates it\n"
+    )
+
+
+def test_concurrent_loads_do_not_corrupt(tmp_path: Path, workspace: Path) -> None:
+    ledger(tmp_path)
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "npl_cli",
+                "load",
+                str(tmp_path / "l.csv"),
+                "--as-of",
+                f"2026-10-{day}",
+                "--wait",
+                "60",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for day in (29, 30, 31)
+    ]
+    for process in processes:
+        assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+    time.sleep(0.1)
+    with Workspace.open(workspace) as store:
+        assert [str(d)[:10] for d in store.snapshots()["as_of"]] == [
+            "2026-10-29",
+            "2026-10-30",
+            "2026-10-31",
+        ]

@@ -1,0 +1,75 @@
+"""The workspace: `npl load` of the 1M-loan CSV against reading it with `npl inspect`;
+`npl limitation --days 90` from the workspace against from the CSV; 10,000 actions imported.
+
+Targets: load within 1.5x inspect; limitation from the workspace no slower than from the CSV;
+10,000 actions in under 5 seconds.
+
+    python bench/bench_workspace.py [--rows 1000000] [--actions 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+
+from common import AS_OF, OUT, ledger, measure, report
+
+RUN = """
+import os, time
+os.environ["NPL_WORKSPACE"] = {workspace!r}
+from npl_cli.cli.app import app
+start = time.perf_counter()
+try:
+    app({args!r}, standalone_mode=False)
+finally:
+    elapsed = time.perf_counter() - start
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--actions", type=int, default=10_000)
+    args = parser.parse_args()
+    path = str(ledger(f"ledger_{args.rows}.csv", args.rows))
+    workspace = str(OUT / "bench_workspace.duckdb")
+    for leftover in OUT.glob("bench_workspace.duckdb*"):
+        leftover.unlink()
+
+    def timed(argv: list[str], repeat: int = 3) -> dict[str, float]:
+        return measure(RUN.format(workspace=workspace, args=argv), repeat=repeat)
+
+    inspect = timed(["inspect", path, "--format", "json", "-o", str(OUT / "inspect.json")])
+    load = timed(["load", path, "--as-of", AS_OF, "--replace"], repeat=1)
+    report("npl inspect (the read)", inspect)
+    report("npl load (target <= 1.5x inspect)", load, inspect)
+    out = str(OUT / "due.csv")
+    from_csv = timed(["limitation", path, "--as-of", AS_OF, "-f", "csv", "-o", out])
+    from_store = timed(["limitation", "--as-of", AS_OF, "-f", "csv", "-o", out])
+    report("npl limitation from the CSV", from_csv)
+    report("npl limitation from the workspace (target <= 1x)", from_store, from_csv)
+    actions = OUT / f"actions_{args.actions}.csv"
+    with actions.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["借据号", "催收日期", "催收方式", "送达情况", "还款金额", "承诺还款日", "承诺金额"]
+        )
+        for i in range(args.actions):
+            loan = f"DK{i * 37 % args.rows + 1:09d}"
+            writer.writerow(
+                [
+                    loan,
+                    f"2026-{i % 9 + 1:02d}-{i % 27 + 1:02d}",
+                    "信函",
+                    "签收",
+                    "500" if i % 3 == 0 else "",
+                    "2026-12-31" if i % 5 == 0 else "",
+                    "1000" if i % 5 == 0 else "",
+                ]
+            )
+    imported = timed(["action", "import", str(actions)], repeat=1)
+    report(f"npl action import of {args.actions:,} rows (target < 5 s)", imported)
+
+
+if __name__ == "__main__":
+    main()

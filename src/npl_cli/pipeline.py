@@ -382,6 +382,17 @@ def triage(
     )
 
 
+def with_actions(
+    frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The loans with the action log up to `as_of` applied, and their deadline events."""
+    from npl_cli.workspace import apply_actions, deadline_events
+
+    known = actions[actions["date"] <= as_of]
+    frame = apply_actions(frame, known, as_of)
+    return frame, deadline_events(frame, known)
+
+
 # --- a loan's history -------------------------------------------------------------------------
 
 
@@ -398,8 +409,7 @@ def loan_history(
 ) -> LoanHistory:
     """The record a lawyer asks for: balances and classes per snapshot, the actions and
     promises, and the deadlines as they stood at each snapshot and as they stand now."""
-    from npl_cli.deadlines import ledger_events
-    from npl_cli.workspace import action_events, apply_actions, promise_status
+    from npl_cli.workspace import promise_status
 
     promises = promise_status(actions, as_of)
     status = dict(zip(promises["id"], promises["status"], strict=True)) if len(promises) else {}
@@ -420,11 +430,7 @@ def loan_history(
             .dropna(axis=1, how="all")
             .reset_index(drop=True)
         )
-        known = actions[actions["date"] <= moment]
-        frame = apply_actions(frame, known, moment)
-        own = ledger_events(frame)
-        own = own.assign(loan_id=frame["loan_id"].to_numpy()[own["loan"].to_numpy()])
-        events = pd.concat([own.drop(columns=["loan"]), action_events(known)], ignore_index=True)
+        frame, events = with_actions(frame, actions, moment)
         computed = compute_deadlines(frame, events, as_of=moment)
         rows = output_frame(computed, select(computed, window_days=90, everything=True))
         tables.append(rows.assign(moment=label))

@@ -196,7 +196,7 @@ class Workspace:
                 ],
             )
             for name, frame in (("loans", loans), ("loan_extras", extras), ("rejects", rejects)):
-                if len(frame):
+                if len(frame) if isinstance(frame, pd.DataFrame) else frame.num_rows:
                     self.connection.register("incoming", frame)
                     self._run(f"INSERT INTO {name} SELECT ?::DATE, * FROM incoming", [day])
                     self.connection.unregister("incoming")
@@ -303,16 +303,22 @@ class Workspace:
         return written
 
 
-def _loan_table(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.reindex(columns=[*LOAN_COLUMNS, "source_file", "source_row"])
+def _loan_table(frame: pd.DataFrame) -> Any:
+    """Every canonical column (absent ones empty) as an Arrow table: DuckDB scans Arrow
+    directly, without turning text into Python objects."""
+    import pyarrow as pa
+
+    types = {"id": pa.string(), "text": pa.string(), "date": pa.timestamp("ns"),
+             "amount": pa.float64(), "count": pa.float64()}  # fmt: skip
+    arrays = []
     for column in COLUMNS:
-        if column.kind in ("id", "text"):
-            out[column.name] = out[column.name].astype(object).where(out[column.name].notna(), None)
-        elif column.kind == "date":
-            out[column.name] = pd.to_datetime(out[column.name])
+        if column.name in frame:
+            arrays.append(pa.array(frame[column.name], from_pandas=True).cast(types[column.kind]))
         else:
-            out[column.name] = pd.to_numeric(out[column.name], errors="coerce").astype(float)
-    return out
+            arrays.append(pa.nulls(len(frame), types[column.kind]))
+    arrays.append(pa.array(frame["source_file"], from_pandas=True).cast(pa.string()))
+    arrays.append(pa.array(frame["source_row"], from_pandas=True).cast(pa.int64()))
+    return pa.table(arrays, names=[*LOAN_COLUMNS, "source_file", "source_row"])
 
 
 def _extras_table(ledger: Ledger) -> pd.DataFrame:
@@ -360,6 +366,15 @@ def action_events(actions: pd.DataFrame) -> pd.DataFrame:
         "date": chosen["date"].to_numpy(dtype="datetime64[ns]"),
         "evidence": chosen["evidence"].to_numpy(dtype=object),
     })  # fmt: skip
+
+
+def deadline_events(frame: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+    """The ledger's own dated acts and the action log together, keyed by loan id."""
+    from npl_cli.deadlines import ledger_events
+
+    own = ledger_events(frame)
+    own = own.assign(loan_id=frame["loan_id"].to_numpy()[own["loan"].to_numpy()])
+    return pd.concat([own.drop(columns=["loan"]), action_events(actions)], ignore_index=True)
 
 
 def apply_actions(frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -329,7 +329,7 @@ def test_concurrent_loads_do_not_corrupt(tmp_path: Path, workspace: Path) -> Non
         for day in (29, 30, 31)
     ]
     for process in processes:
-        assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+        assert process.wait(timeout=300) == 0, process.stderr.read() if process.stderr else ""
     time.sleep(0.1)
     with Workspace.open(workspace) as store:
         assert [str(d)[:10] for d in store.snapshots()["as_of"]] == [

@@ -72,8 +72,8 @@ def read_source(
     the workspace's latest snapshot (or --snapshot DATE) with its action log applied. With a
     file and --workspace, the log is applied to the file's loans too."""
     from npl_cli.cli.common import parse_date_option
-    from npl_cli.deadlines import ledger_events
-    from npl_cli.workspace import Workspace, action_events, apply_actions, resolve_path
+    from npl_cli.pipeline import with_actions
+    from npl_cli.workspace import Workspace, resolve_path
 
     use_workspace = path is None or workspace is not None or snapshot is not None
     if path is not None and snapshot is not None:
@@ -101,10 +101,5 @@ def read_source(
             ledger = Ledger.from_frame(frame, f"{store_path} (snapshot {day:%Y-%m-%d})")
             stderr_console().print(f"using snapshot {day:%Y-%m-%d} from {store_path}", markup=False)
         actions = store.actions()
-    known = actions[actions["date"] <= as_of]
-    frame = apply_actions(ledger.frame, known, as_of)
-    ledger.frame = frame
-    own = ledger_events(frame)
-    own = own.assign(loan_id=frame["loan_id"].to_numpy()[own["loan"].to_numpy()])
-    events = pd.concat([own.drop(columns=["loan"]), action_events(known)], ignore_index=True)
+    ledger.frame, events = with_actions(ledger.frame, actions, as_of)
     return ledger, events

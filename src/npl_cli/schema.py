@@ -289,8 +289,6 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 REQUIRED = ("loan_id", "balance")
 AGING_SOURCES = ("overdue_since", "dpd", "maturity_date")
-PERSONAL_COLUMNS = ("debtor_name", "debtor_id", "phone", "address")
-SOURCE_COLUMNS = ("source_file", "source_row")
 
 # Header units: the factor that turns the column's figures into yuan.
 UNIT_FACTORS = {"万元": 10_000.0, "万": 10_000.0, "千元": 1_000.0, "亿元": 100_000_000.0, "元": 1.0}
@@ -330,17 +328,6 @@ def canonical_for(header: object) -> tuple[str | None, float]:
 
 
 # --- code lists -------------------------------------------------------------------------------
-
-BANDS_DEFAULT = (
-    ("M0", 0),
-    ("M1", 30),
-    ("M2", 60),
-    ("M3", 90),
-    ("M4", 120),
-    ("M5", 150),
-    ("M6", 180),
-    ("M6+", None),
-)
 
 RISK_CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 NPL_CLASSES = ("substandard", "doubtful", "loss")
@@ -428,4 +415,3 @@ DEADLINE_KIND_LABELS = {
         "enforcement": "enforcement",
     },
 }
-DEADLINE_STATUSES = ("expired", "due", "ok", "met", "in_litigation")

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from npl_cli.errors import InputError, NplError
 from npl_cli.ledger import Ledger
@@ -226,10 +227,16 @@ class Workspace:
             found = self._first("SELECT count(*) FROM snapshots WHERE as_of = ?", [day.date()])
             if not found or not found[0]:
                 raise InputError(f"no snapshot for {day.date()}; `npl snapshots` lists them")
-        frame = self.query(
-            "SELECT * EXCLUDE (as_of) FROM loans WHERE as_of = ? ORDER BY source_row", [day.date()]
-        )
-        frame = frame.dropna(axis=1, how="all").reset_index(drop=True)
+        table: pa.Table = self.connection.sql(
+            "SELECT * EXCLUDE (as_of) FROM loans WHERE as_of = ? ORDER BY source_row",
+            params=[day.date()],
+        ).to_arrow_table()  # Arrow straight from DuckDB: text stays Arrow-backed in pandas
+        empty = [
+            name
+            for name, column in zip(table.column_names, table.columns, strict=True)
+            if column.null_count == len(column)
+        ]
+        frame = table.drop_columns(empty).to_pandas()  # Arrow text stays Arrow-backed
         for column in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(frame[column]):
                 frame[column] = frame[column].astype("datetime64[ns]")

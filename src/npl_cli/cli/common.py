@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import locale
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -194,7 +193,3 @@ def progress(message: str) -> Iterator[None]:
         return
     with console.status(message, spinner="dots"):
         yield
-
-
-def is_tty_stdout() -> bool:
-    return sys.stdout.isatty()

@@ -37,20 +37,10 @@ COLUMN_LABELS = {
     },
     "en": {},
 }
-STATUS_LABELS = {
-    "zh": {"expired": "已届满", "due": "即将届满", "ok": "未到期", "met": "已保全",
-           "in_litigation": "诉讼中"},
-    "en": {"expired": "expired", "due": "due", "ok": "ok", "met": "met",
-           "in_litigation": "in litigation"},
-}  # fmt: skip
 
 
 def column_label(name: str, lang: str) -> str:
     return COLUMN_LABELS.get(lang, {}).get(name, name.replace("_", " "))
-
-
-def status_label(code: str, lang: str) -> str:
-    return STATUS_LABELS[lang].get(code, code)
 
 
 def kind_label(code: str, lang: str) -> str:

@@ -30,9 +30,3 @@ def mask_ids(ids: pd.Series) -> pd.Series:
     length = text.str.len()
     masked = text.str[:6] + _stars(length - 10) + text.str[-4:]
     return masked.where(length > 10, text.str[:2] + "****")
-
-
-def mask_phones(phones: pd.Series) -> pd.Series:
-    """13812345678 -> 138****5678."""
-    text = phones.astype("string")
-    return (text.str[:3] + "****" + text.str[-4:]).where(text.str.len() >= 7, "****")

@@ -20,12 +20,8 @@ def as_arrow_strings(text: pd.Series) -> pa.Array | pa.ChunkedArray:
     if values is None or not (
         pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
     ):
-        cleaned = text.astype(object).where(text.notna(), None)
-        values = (
-            pa.array([None if v is None else str(v) for v in cleaned], type=pa.string())
-            if len(text) < 1000
-            else pc.cast(pa.array(cleaned, from_pandas=True), pa.string())
-        )
+        # mixed or non-text cells: pandas turns each into its text, vectorised
+        values = pa.array(text.astype("string"), type=pa.string(), from_pandas=True)
     return values
 
 

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from npl_cli.periods import NAT, act_by, add_months, add_years, as_days, days_between
-from npl_cli.text import contains_any
+from npl_cli.text import as_arrow_strings, contains_any
 
 TRANSITION = np.datetime64("2017-10-01", "ns")  # Civil Code general provisions in force
 NEW_GUARANTEE_LAW = np.datetime64("2021-01-01", "ns")
@@ -39,6 +39,7 @@ EVENT_COLUMNS = ["loan_id", "party", "kind", "date", "evidence"]
 DEBTOR_ACTS = ("payment", "acknowledgment", "promise", "repayment_plan")
 DEMANDS = ("demand",)
 SUITS = ("suit", "payment_order", "arbitration", "preservation", "bankruptcy_claim")
+EVENT_KINDS = (*DEBTOR_ACTS, *DEMANDS, *SUITS, "guarantor_demand")  # kinds that move a deadline
 KINDS = ("claim_limitation", "guarantee_period", "guarantee_limitation", "enforcement")
 STATUSES = ("expired", "due", "ok", "in_litigation", "met")  # also the on-screen order
 OUTPUT_COLUMNS = [
@@ -72,6 +73,26 @@ HOW = [
     "6 months ('until paid', signing date unknown: the earlier reading)",
 ]  # fmt: skip
 AGREED_PERIOD, AGREED_END = 1, 2
+
+# Which advice a row gets; the words are in ACTIONS, keyed by (kind, case).
+ACTION_CASES = ("live", "met", "in_litigation", "joint", "general", "unknown", "expired")
+CASE = {name: code for code, name in enumerate(ACTION_CASES)}
+
+# Remarks on a row, as codes; {basis} and {date} are filled from note_basis and note_date.
+NOTES = [
+    "",
+    "the chain of interruptions alone would run to {date}",
+    "acts recorded after expiry ({basis} {date}): they interrupt nothing; look for evidence "
+    "of an earlier interruption",
+    "acts recorded after expiry ({basis} {date}): they interrupt nothing; look for evidence "
+    "of an earlier interruption; a signed promise or payment may waive the defence (Art 192)",
+    "debtor sued {date}",
+    "guarantor demanded {date}",
+    "the main claim's limitation ends earlier, {date}: a time-barred main debt frees the "
+    "guarantor too (SPC limitation provisions Art 18)",
+    "enforcement applied {date}, after the deadline",
+]
+CAPPED, LATE_ACT, LATE_DEBTOR_ACT, SUED, DEMANDED, MAIN_CLAIM_FIRST, APPLIED_LATE = range(1, 8)
 
 ACTIONS = {
     ("claim_limitation", "live"): "send a demand with proof of delivery (签收回执), or obtain "
@@ -124,14 +145,17 @@ class DeadlineSettings:
 class Deadlines:
     """Every deadline, one row per (loan, party, kind).
 
-    `table` columns: loan (position in `loans`), party (guarantor name or None for the
-    borrower), kind, deadline, status, days_left, act_by, and the codes behind the words.
+    `table` holds numbers and codes: loan (position in `loans`), guarantor (position in
+    `guarantors`, -1 for the borrower), kind, deadline, status, days_left, act_by, basis and
+    basis_date (what the deadline rests on), how (HOW code), note with note_date and note_basis
+    (NOTES code), action (ACTION_CASES code). Words are written by `output_frame`.
     """
 
     table: pd.DataFrame
     loans: pd.DataFrame
     as_of: pd.Timestamp
     notes: list[str] = field(default_factory=list)
+    guarantors: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -156,7 +180,9 @@ def ledger_events(frame: pd.DataFrame) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "loan": dated,
             "party": pd.Series(None, index=range(len(dated)), dtype=object),
-            "kind": kind,
+            "kind": pd.Categorical.from_codes(
+                np.full(len(dated), EVENT_KINDS.index(kind)), categories=pd.Index(EVENT_KINDS)
+            ),
             "date": frame[column].to_numpy()[dated],
             "evidence": frame[evidence].iloc[dated].to_numpy(dtype=object)
             if evidence and evidence in frame else None,
@@ -184,15 +210,27 @@ def _with_positions(events: pd.DataFrame, loans: pd.DataFrame) -> pd.DataFrame:
     return events.assign(loan=position.astype(np.int64))[position >= 0]
 
 
+def _kind_codes(kind: pd.Series) -> np.ndarray:
+    """Each event's position in EVENT_KINDS (-1 for kinds that move no deadline)."""
+    if isinstance(kind.dtype, pd.CategoricalDtype):
+        lookup = np.append(pd.Index(EVENT_KINDS).get_indexer(kind.cat.categories), -1)
+        return lookup[kind.cat.codes.to_numpy()]  # a missing kind (-1) takes the appended -1
+    return pd.Index(EVENT_KINDS).get_indexer(pd.Index(kind.astype(object)))
+
+
+DELIVERED, UNDELIVERED, NO_EVIDENCE, UNCLEAR = range(4)
+
+
 def evidence_class(evidence: pd.Series, settings: DeadlineSettings) -> np.ndarray:
-    """'delivered', 'undelivered', 'none' (nothing recorded) or 'unclear' per demand."""
-    text = evidence.astype(object).where(evidence.notna(), None)
-    out = np.full(len(text), "unclear", dtype=object)
-    out[contains_any(text, settings.delivered_words)] = "delivered"
-    out[contains_any(text, settings.undelivered_words)] = "undelivered"
-    blank = text.isna().to_numpy() | (text.astype(str).str.strip() == "").to_numpy()
-    out[blank] = "none"
-    return out
+    """DELIVERED, UNDELIVERED, NO_EVIDENCE (nothing recorded) or UNCLEAR per demand; each
+    distinct wording is read once."""
+    codes, uniques = pd.factorize(evidence)
+    text = pd.Series([str(u) for u in uniques] + [""], dtype=object)
+    found = np.full(len(text), UNCLEAR, dtype=np.int8)
+    found[contains_any(text, settings.delivered_words)] = DELIVERED
+    found[contains_any(text, settings.undelivered_words)] = UNDELIVERED
+    found[(text.str.strip() == "").to_numpy()] = NO_EVIDENCE
+    return found[np.where(codes >= 0, codes, len(uniques))]
 
 
 # --- the clock ------------------------------------------------------------------------------
@@ -235,17 +273,28 @@ class EventArrays:
     date: np.ndarray
     interrupts: np.ndarray
     basis: np.ndarray  # code into BASIS
-    suit: np.ndarray
+    kind: np.ndarray  # code into EVENT_KINDS
 
     @classmethod
-    def empty(cls) -> EventArrays:
-        return cls(
-            np.array([], np.int64),
-            np.array([], "datetime64[ns]"),
-            np.array([], bool),
-            np.array([], np.int64),
-            np.array([], bool),
+    def of(cls, loan: np.ndarray, date: np.ndarray, basis: int) -> EventArrays:
+        """Events that all interrupt and rest on the same basis."""
+        n = len(loan)
+        kind = np.full(n, EVENT_KINDS.index("guarantor_demand"), np.int64)
+        return cls(loan, date, np.ones(n, bool), np.full(n, basis, np.int64), kind)
+
+    def where(self, keep: np.ndarray, loan: np.ndarray | None = None) -> EventArrays:
+        """The events where `keep` is set, optionally renumbered to new clock positions."""
+        return EventArrays(
+            self.loan[keep] if loan is None else loan,
+            self.date[keep],
+            self.interrupts[keep],
+            self.basis[keep],
+            self.kind[keep],
         )
+
+    @property
+    def suit(self) -> np.ndarray:
+        return np.isin(self.kind, [EVENT_KINDS.index(k) for k in SUITS])
 
 
 def walk(
@@ -270,58 +319,64 @@ def walk(
         late_date=np.full(n, NAT),
         suit_date=np.full(n, NAT),
     )
-    if len(events.loan) == 0:
+    # only acts that count can move a clock: drop the rest before sorting
+    counted = events.interrupts & (events.date > start[events.loan]) & (events.date <= as_of)
+    if not counted.any():
         return clock
-    order = np.lexsort((events.date, events.loan))
-    loan, dates = events.loan[order], events.date[order]
-    interrupts, basis, suit = events.interrupts[order], events.basis[order], events.suit[order]
+    order = np.flatnonzero(counted)
+    order = order[np.lexsort((events.date[order], events.loan[order]))]
+    loan, dates, basis = events.loan[order], events.date[order], events.basis[order]
+    suit = events.suit[order]
     group_start = np.flatnonzero(np.r_[True, loan[1:] != loan[:-1]])
     rank = np.arange(len(loan)) - np.repeat(group_start, np.diff(np.r_[group_start, len(loan)]))
     for r in range(int(rank.max()) + 1):
-        picked = rank == r
+        picked = np.flatnonzero(rank == r)
         who, when = loan[picked], dates[picked]
-        counted = interrupts[picked] & (when > start[who]) & (when <= as_of)
-        in_time = counted & (when <= clock.deadline[who])
-        late = counted & ~in_time & (clock.late_kind[who] < 0)
+        in_time = when <= clock.deadline[who]
+        late = ~in_time & (clock.late_kind[who] < 0)
         restart = who[in_time]
         clock.deadline[restart] = period_end(when[in_time])
-        clock.basis[restart] = basis[picked][in_time]
+        clock.basis[restart] = basis[picked[in_time]]
         clock.basis_date[restart] = when[in_time]
         suits = in_time & suit[picked] & np.isnat(clock.suit_date[who])
         clock.suit_date[who[suits]] = when[suits]
-        clock.late_kind[who[late]] = basis[picked][late]
+        clock.late_kind[who[late]] = basis[picked[late]]
         clock.late_date[who[late]] = when[late]
     return clock
 
 
-def _borrower_events(
-    events: pd.DataFrame, kinds: Sequence[str], settings: DeadlineSettings
-) -> EventArrays:
-    """The borrower's events of the given kinds, as arrays for walk()."""
-    chosen = events[events["kind"].isin(kinds) & events["party"].isna()]
-    if chosen.empty:
-        return EventArrays.empty()
-    kind = chosen["kind"].to_numpy(dtype=object)
-    is_demand = np.isin(kind, DEMANDS)
-    evidence = np.full(len(chosen), "none", dtype=object)
-    if is_demand.any():
-        evidence[is_demand] = evidence_class(chosen["evidence"][is_demand], settings)
-    no_evidence = is_demand & (evidence == "none")
-    interrupts = (
-        ~is_demand | (evidence == "delivered") | (no_evidence & (not settings.strict_evidence))
+def borrower_events(events: pd.DataFrame, settings: DeadlineSettings) -> EventArrays:
+    """The borrower's events that can move a deadline, as arrays for walk(). A demand
+    interrupts when its evidence shows delivery, or when none was recorded (unless strict)."""
+    kind = _kind_codes(events["kind"])
+    mine = np.flatnonzero(
+        (kind >= 0)
+        & (kind != EVENT_KINDS.index("guarantor_demand"))
+        & events["party"].isna().to_numpy()
     )
-    basis = pd.Series(kind).map(EVENT_BASIS).fillna(B["demand"]).to_numpy(dtype=np.int64).copy()
-    basis[no_evidence] = B["demand (no evidence recorded)"]
+    kind = kind[mine]
+    basis = np.array([EVENT_BASIS[k] for k in EVENT_KINDS], dtype=np.int64)[kind]
+    is_demand = kind == EVENT_KINDS.index("demand")
+    interrupts = ~is_demand
+    if is_demand.any():
+        evidence = evidence_class(events["evidence"].iloc[mine[is_demand]], settings)
+        interrupts[is_demand] = (evidence == DELIVERED) | (
+            (evidence == NO_EVIDENCE) & (not settings.strict_evidence)
+        )
+        no_evidence = np.flatnonzero(is_demand)[evidence == NO_EVIDENCE]
+        basis[no_evidence] = B["demand (no evidence recorded)"]
     return EventArrays(
-        loan=chosen["loan"].to_numpy(dtype=np.int64),
-        date=np.asarray(chosen["date"], dtype="datetime64[ns]"),
+        loan=events["loan"].to_numpy(dtype=np.int64)[mine],
+        date=np.asarray(events["date"], dtype="datetime64[ns]")[mine],
         interrupts=interrupts,
         basis=basis,
-        suit=np.isin(kind, SUITS),
+        kind=kind,
     )
 
 
 # --- building the table -----------------------------------------------------------------------
+
+Rows = dict[str, np.ndarray]
 
 
 def _dates(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -330,26 +385,44 @@ def _dates(frame: pd.DataFrame, column: str) -> np.ndarray:
     return np.asarray(frame[column], dtype="datetime64[ns]").copy()
 
 
-def _rows(loan: np.ndarray, kind: str, deadline: np.ndarray, **columns: Any) -> pd.DataFrame:
+def _rows(loan: np.ndarray, kind: str, deadline: np.ndarray, **columns: np.ndarray) -> Rows:
     """Deadline rows with every column the table has (codes, not words)."""
     n = len(loan)
-    data: dict[str, Any] = {
+    rows: Rows = {
         "loan": np.asarray(loan, dtype=np.int64),
-        "party": np.full(n, None, dtype=object),
+        "guarantor": np.full(n, -1, dtype=np.int64),
         "kind": np.full(n, KINDS.index(kind), dtype=np.int8),
         "deadline": np.asarray(deadline, dtype="datetime64[ns]"),
         "status": np.full(n, -1, dtype=np.int8),  # -1: by days left
         "basis": np.full(n, -1, dtype=np.int64),
         "basis_date": np.full(n, NAT),
         "how": np.full(n, -1, dtype=np.int8),
-        "note": np.full(n, None, dtype=object),
-        "action": np.full(n, "live", dtype=object),
+        "note": np.zeros(n, dtype=np.int8),
+        "note_date": np.full(n, NAT),
+        "note_basis": np.full(n, -1, dtype=np.int64),
+        "action": np.full(n, CASE["live"], dtype=np.int8),
     }
-    data.update(columns)
-    frame = pd.DataFrame({k: v for k, v in data.items() if k not in ("party", "note", "action")})
-    for name in ("party", "note", "action"):
-        frame[name] = pd.Series(np.asarray(data[name], dtype=object), dtype=object)
-    return frame
+    for name, values in columns.items():
+        rows[name] = np.asarray(values, dtype=rows[name].dtype)
+    return rows
+
+
+def _table(parts: Sequence[Rows], today: np.datetime64, settings: DeadlineSettings) -> pd.DataFrame:
+    """One frame from the parts, with days left, the status by days left, and act-by dates."""
+    columns: dict[str, Any] = {
+        name: np.concatenate([part[name] for part in parts]) for name in parts[0]
+    }
+    days_left = days_between(columns["deadline"], today)
+    status = columns["status"]
+    by_days = status < 0
+    status[by_days & (days_left < 0)] = STATUSES.index("expired")
+    status[by_days & (days_left >= 0) & (days_left <= settings.window_days)] = STATUSES.index("due")
+    status[by_days & (days_left > settings.window_days)] = STATUSES.index("ok")
+    columns["status"] = pd.Categorical.from_codes(status, categories=pd.Index(STATUSES))
+    columns["kind"] = pd.Categorical.from_codes(columns["kind"], categories=pd.Index(KINDS))
+    columns["days_left"] = days_left
+    columns["act_by"] = act_by(columns["deadline"])
+    return pd.DataFrame(columns, copy=False)  # no consolidation copy: the arrays are ours
 
 
 def compute_deadlines(
@@ -378,27 +451,24 @@ def compute_deadlines(
             f"claim limitation not computed for {int(no_start.sum()):,} loans: no maturity date, "
             "acceleration date or overdue start"
         )
-    claim, claim_deadline = _claim_rows(loans, events, start, start_basis, today, settings)
-    guarantees = _guarantee_rows(loans, events, start, claim_deadline, today, settings, notes, live)
-    enforcement = _enforcement_rows(loans, events, today, settings)
-    table = pd.concat([claim, *guarantees, enforcement], ignore_index=True)
-    table = table[live[table["loan"].to_numpy()]].reset_index(drop=True)
-    days_left = days_between(table["deadline"].to_numpy(), today)
-    status = table["status"].to_numpy().copy()
-    by_days = status < 0
-    status[by_days & (days_left < 0)] = STATUSES.index("expired")
-    status[by_days & (days_left >= 0) & (days_left <= settings.window_days)] = STATUSES.index("due")
-    status[by_days & (days_left > settings.window_days)] = STATUSES.index("ok")
-    table["status"] = pd.Categorical.from_codes(status, categories=pd.Index(STATUSES))
-    table["kind"] = pd.Categorical.from_codes(table["kind"].to_numpy(), categories=pd.Index(KINDS))
-    table["days_left"] = days_left
-    table["act_by"] = act_by(table["deadline"].to_numpy())
+    borrower = borrower_events(events, settings)
+    claim, claim_deadline = _claim_rows(loans, borrower, start, start_basis, today, live)
+    guarantors, guarantees = _guarantee_rows(
+        loans, events, start, claim_deadline, today, settings, notes, live
+    )
+    enforcement = _enforcement_rows(loans, borrower, today, live)
     from npl_cli.periods import holiday_calendar
 
     last_year = holiday_calendar()[1]
     if last_year:
         notes.append(f"act-by dates skip weekends, and Chinese public holidays through {last_year}")
-    return Deadlines(table=table, loans=loans, as_of=pd.Timestamp(as_of), notes=notes)
+    return Deadlines(
+        table=_table([claim, *guarantees, enforcement], today, settings),
+        loans=loans,
+        as_of=pd.Timestamp(as_of),
+        notes=notes,
+        guarantors=guarantors,
+    )
 
 
 # --- claim limitation -------------------------------------------------------------------------
@@ -423,59 +493,57 @@ def claim_start(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def _claim_rows(
     loans: pd.DataFrame,
-    events: pd.DataFrame,
+    borrower: EventArrays,
     start: np.ndarray,
     start_basis: np.ndarray,
     today: np.datetime64,
-    settings: DeadlineSettings,
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Claim-limitation rows, and each loan's running deadline (NaT when none)."""
-    kinds = DEBTOR_ACTS + DEMANDS + SUITS
+    live: np.ndarray,
+) -> tuple[Rows, np.ndarray]:
+    """Claim-limitation rows of the loans with a balance, and each one's running deadline
+    (NaT when none)."""
+    has = np.flatnonzero(~np.isnat(start) & live)
+    renumber = np.full(len(loans), -1, dtype=np.int64)
+    renumber[has] = np.arange(len(has))
+    local = renumber[borrower.loan]
     clock = walk(
-        start, start_basis, limitation_end, _borrower_events(events, kinds, settings), today
-    )
-    cap = np.full(len(start), NAT)
-    long_chain = (clock.deadline - start) > np.timedelta64(7300, "D")  # only these can hit it
-    cap[long_chain] = add_years(start[long_chain], 20)
-    capped = long_chain & (cap < clock.deadline)
-    deadline = np.where(capped, cap, clock.deadline)
-    basis = np.where(capped, B["20-year cap from"], clock.basis)
-    basis_date = np.where(capped, start, clock.basis_date)
-    note = np.full(len(loans), None, dtype=object)
-    note[capped] = "the chain of interruptions alone would run to " + _date_text(
-        clock.deadline[capped]
-    )
-    late = clock.late_kind >= 0
-    if late.any():
-        late_words = np.asarray(BASIS, dtype=object)[clock.late_kind[late]]
-        note[late] = (
-            "acts recorded after expiry (" + late_words + " "
-            + _date_text(clock.late_date[late])
-            + "): they interrupt nothing; look for evidence of an earlier interruption"
-        )  # fmt: skip
-        waiver = late & np.isin(clock.late_kind, [EVENT_BASIS[k] for k in DEBTOR_ACTS])
-        note[waiver] = (
-            note[waiver] + "; a signed promise or payment may waive the defence (Art 192)"
-        )
-    judged = ~np.isnat(_dates(loans, "judgment_effective_on"))
+        start[has], start_basis[has], limitation_end, borrower.where(local >= 0, local[local >= 0]),
+        today,
+    )  # fmt: skip
+    loan_start = start[has]
+    note = np.zeros(len(has), dtype=np.int8)
+    note_date = np.full(len(has), NAT)
+    deadline, basis, basis_date = clock.deadline, clock.basis, clock.basis_date
+    long_chain = (deadline - loan_start) > np.timedelta64(7300, "D")  # only these can hit it
+    if long_chain.any():
+        cap = np.full(len(has), NAT)
+        cap[long_chain] = add_years(loan_start[long_chain], 20)
+        capped = long_chain & (cap < deadline)
+        note[capped] = CAPPED
+        note_date[capped] = deadline[capped]
+        deadline = np.where(capped, cap, deadline)
+        basis = np.where(capped, B["20-year cap from"], basis)
+        basis_date = np.where(capped, loan_start, basis_date)
+    late = clock.late_kind >= 0  # the more pressing remark where both apply
+    note[late] = LATE_ACT
+    note_date[late] = clock.late_date[late]
+    waiver = late & np.isin(clock.late_kind, [EVENT_BASIS[k] for k in DEBTOR_ACTS])
+    note[waiver] = LATE_DEBTOR_ACT
+    note_basis = clock.late_kind
+    judged = ~np.isnat(_dates(loans, "judgment_effective_on")[has])
     litigating = ~np.isnat(clock.suit_date) | judged
-    status = np.full(len(loans), -1, dtype=np.int8)
+    status = np.full(len(has), -1, dtype=np.int8)
     status[litigating] = STATUSES.index("in_litigation")
     status[judged] = STATUSES.index("met")  # the judgment debt now runs on the enforcement clock
-    action = np.where(judged, "met", np.where(litigating, "in_litigation", "live")).astype(object)
+    action = np.where(litigating, CASE["in_litigation"], CASE["live"])
+    action[judged] = CASE["met"]
     deadline = np.where(litigating, NAT, deadline)
-    has = np.flatnonzero(~np.isnat(start))
+    running = np.full(len(loans), NAT)
+    running[has] = deadline
     rows = _rows(
-        has,
-        "claim_limitation",
-        deadline[has],
-        status=status[has],
-        basis=basis[has],
-        basis_date=basis_date[has],
-        note=note[has],
-        action=action[has],
-    )
-    return rows, deadline
+        has, "claim_limitation", deadline, status=status, basis=basis, basis_date=basis_date,
+        note=note, note_date=note_date, note_basis=note_basis, action=action,
+    )  # fmt: skip
+    return rows, running
 
 
 # --- guarantees -----------------------------------------------------------------------------
@@ -483,6 +551,7 @@ def _claim_rows(
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}  # fmt: skip
 _DURATION_RE = re.compile(r"([0-9]+|[零一二两三四五六七八九十]+)\s*(年|个月|月)")
+PERIOD_FORMS = ("none", "months", "until_paid", "date")
 
 
 def _number(text: str) -> int:
@@ -507,35 +576,54 @@ def parse_guarantee_period(text: str, until_paid_words: Sequence[str]) -> tuple[
     return ("months", months) if months else ("date", 0)
 
 
+@dataclass
+class Distinct:
+    """A text column read once per distinct value: `texts[codes]` gives each row's text
+    ('' for missing)."""
+
+    codes: np.ndarray
+    texts: list[str]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, column: str, rows: np.ndarray) -> Distinct:
+        if column not in frame:
+            return cls(np.zeros(len(rows), dtype=np.int64), [""])
+        codes, uniques = pd.factorize(frame[column])
+        texts = [str(value) for value in uniques] + [""]
+        return cls(np.where(codes >= 0, codes, len(texts) - 1)[rows], texts)
+
+    def lookup(self, values: Sequence[Any] | np.ndarray, dtype: Any = None) -> np.ndarray:
+        """Per row, the value computed for its distinct text."""
+        return np.asarray(values, dtype=dtype)[self.codes]
+
+
 def _guarantee_terms(
-    periods: pd.Series, signed: np.ndarray, start: np.ndarray, settings: DeadlineSettings
+    periods: Distinct, signed: np.ndarray, start: np.ndarray, settings: DeadlineSettings
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Guarantee-period end, the date it counts from, and how it was set (HOW code), per
-    guarantor row. The agreed text is parsed once per distinct value."""
+    guarantor row."""
     from npl_cli.ledger.coerce import parse_dates
 
-    text = periods.astype(object).where(periods.notna(), "").astype(str)
-    codes, uniques = pd.factorize(text)
-    parsed = [parse_guarantee_period(u, settings.until_paid_words) for u in uniques]
-    pick = np.maximum(codes, 0)
-    form = np.array([p[0] for p in parsed] or ["none"], dtype=object)[pick]
-    months = np.array([p[1] for p in parsed] or [0], dtype=np.int64)[pick]
-    unique_ends, _ = parse_dates(pd.Series(uniques if len(uniques) else [None], dtype=object))
-    agreed_end = np.where(form == "date", unique_ends[pick], NAT)
+    parsed = [parse_guarantee_period(text, settings.until_paid_words) for text in periods.texts]
+    form = periods.lookup([PERIOD_FORMS.index(p[0]) for p in parsed], np.int8)
+    months = periods.lookup([p[1] for p in parsed], np.int64)
+    written_ends, _ = parse_dates(pd.Series(periods.texts, dtype=object))
+    is_date = form == PERIOD_FORMS.index("date")
+    agreed_end = np.where(is_date, periods.lookup(written_ends), NAT)
     end = add_months(start, 6)
     counted_from = start.copy()
-    how = np.zeros(len(text), dtype=np.int8)
-    by_months = (form == "months") & (months > 0)
+    how = np.zeros(len(start), dtype=np.int8)
+    by_months = (form == PERIOD_FORMS.index("months")) & (months > 0)
     end[by_months] = add_months(start[by_months], months[by_months])
     how[by_months] = AGREED_PERIOD
-    dated = (form == "date") & ~np.isnat(agreed_end)
+    dated = is_date & ~np.isnat(agreed_end)
     after_due = dated & (agreed_end > start)
     end[after_due] = agreed_end[after_due]
     counted_from[after_due] = agreed_end[after_due]
     how[after_due] = AGREED_END
     how[dated & ~after_due] = 3
-    how[(form == "date") & np.isnat(agreed_end)] = 4
-    until_paid = form == "until_paid"
+    how[is_date & np.isnat(agreed_end)] = 4
+    until_paid = form == PERIOD_FORMS.index("until_paid")
     old_law = until_paid & (signed < NEW_GUARANTEE_LAW)
     end[old_law] = add_years(start[old_law], 2)
     how[old_law] = 5
@@ -544,24 +632,27 @@ def _guarantee_terms(
     return end, counted_from, how
 
 
-def _guarantee_mode(mode: pd.Series, signed: np.ndarray, settings: DeadlineSettings) -> np.ndarray:
-    out = np.full(len(mode), "unknown", dtype=object)
-    out[signed < NEW_GUARANTEE_LAW] = "joint"  # 担保法 Art 19: an unclear type was joint
-    out[signed >= NEW_GUARANTEE_LAW] = "general"  # Civil Code Art 686: unclear is general
-    out[contains_any(mode, settings.joint_guarantee_words)] = "joint"
-    out[contains_any(mode, settings.general_guarantee_words)] = "general"
+def _guarantee_mode(modes: Distinct, signed: np.ndarray, settings: DeadlineSettings) -> np.ndarray:
+    """CASE code per guarantor: joint, general, or unknown (no signing date, no wording)."""
+    out = np.full(len(signed), CASE["unknown"], dtype=np.int8)
+    out[signed < NEW_GUARANTEE_LAW] = CASE["joint"]  # 担保法 Art 19: an unclear type was joint
+    out[signed >= NEW_GUARANTEE_LAW] = CASE["general"]  # Civil Code Art 686: unclear is general
+    texts = pd.Series(modes.texts, dtype=object)
+    out[modes.lookup(contains_any(texts, settings.joint_guarantee_words))] = CASE["joint"]
+    out[modes.lookup(contains_any(texts, settings.general_guarantee_words))] = CASE["general"]
     return out
 
 
-def split_guarantors(guarantors: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def split_guarantors(guarantors: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """(row position, name) for every guarantor named in the column (、，,;；/ separated)."""
-    present = np.flatnonzero(guarantors.notna().to_numpy())
-    text = pa.array(guarantors.iloc[present].astype(object), type=pa.string())
+    text = as_arrow_strings(guarantors)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
     parts = pc.split_pattern_regex(text, r"[、，,;；/]+")
     names = pc.utf8_trim_whitespace(pc.list_flatten(parts))
-    parents = present[pc.list_parent_indices(parts).to_numpy()]
-    keep = np.asarray(pc.greater(pc.utf8_length(names), 0).to_numpy(zero_copy_only=False))
-    return parents[keep], names.to_numpy(zero_copy_only=False)[keep].astype(object)
+    parents = pc.list_parent_indices(parts).to_numpy()
+    keep = pc.greater(pc.utf8_length(names), 0)
+    return parents[np.asarray(keep.to_numpy(zero_copy_only=False))], names.filter(keep)
 
 
 def _guarantee_rows(
@@ -573,10 +664,11 @@ def _guarantee_rows(
     settings: DeadlineSettings,
     notes: list[str],
     live: np.ndarray,
-) -> list[pd.DataFrame]:
+) -> tuple[pa.Array, list[Rows]]:
+    """The guarantors' names, and their guarantee-period and guarantee-limitation rows."""
     if "guarantors" not in loans or not loans["guarantors"].notna().any():
-        return []
-    loan, party = split_guarantors(loans["guarantors"])
+        return pa.array([], pa.string()), []
+    loan, names = split_guarantors(loans["guarantors"])
     g_start = start[loan]
     missing = np.isnat(g_start)
     if (missing & live[loan]).any():
@@ -584,57 +676,62 @@ def _guarantee_rows(
             f"guarantee deadlines not computed for {int((missing & live[loan]).sum()):,} "
             "guarantors: the loan has no maturity date or overdue start"
         )
-    loan, party, g_start = loan[~missing], party[~missing], g_start[~missing]
+    guarantor = np.flatnonzero(~missing & live[loan])
+    loan, g_start = loan[guarantor], g_start[guarantor]
     signed = _dates(loans, "guarantee_signed_on")[loan]
-    none = pd.Series(None, index=loans.index, dtype=object)
-    periods = loans["guarantee_period"] if "guarantee_period" in loans else none
-    end, counted_from, how = _guarantee_terms(periods.iloc[loan], signed, g_start, settings)
-    modes = loans["guarantee_mode"] if "guarantee_mode" in loans else none
-    mode = _guarantee_mode(modes.iloc[loan], signed, settings)
-    demands = _guarantor_demands(events, loan, party)
+    periods = Distinct.of(loans, "guarantee_period", loan)
+    end, counted_from, how = _guarantee_terms(periods, signed, g_start, settings)
+    mode = _guarantee_mode(Distinct.of(loans, "guarantee_mode", loan), signed, settings)
+    demands = _guarantor_demands(events, loan, guarantor, names)
     first_demand = _first_demand_within(demands, g_start, end, len(loan))
     sued = _dates(loans, "lawsuit_filed_on")[loan]
     sued_in_time = (sued > g_start) & (sued <= end)
     demanded = ~np.isnat(first_demand)
-    met = np.where(mode == "general", sued_in_time, demanded | ((mode == "unknown") & sued_in_time))
-    note = np.full(len(loan), None, dtype=object)
-    by_suit = met & (mode == "general")
-    note[by_suit] = "debtor sued " + _date_text(sued[by_suit])
-    by_demand = met & (mode != "general") & demanded
-    note[by_demand] = "guarantor demanded " + _date_text(first_demand[by_demand])
+    general = mode == CASE["general"]
+    met = np.where(general, sued_in_time, demanded | ((mode == CASE["unknown"]) & sued_in_time))
+    note = np.zeros(len(loan), dtype=np.int8)
+    note_date = np.full(len(loan), NAT)
+    by_suit = met & general
+    note[by_suit], note_date[by_suit] = SUED, sued[by_suit]
+    by_demand = met & ~general & demanded
+    note[by_demand], note_date[by_demand] = DEMANDED, first_demand[by_demand]
     period_rows = _rows(
-        loan, "guarantee_period", end, party=party,
-        status=np.where(met, STATUSES.index("met"), -1).astype(np.int8),
+        loan, "guarantee_period", end, guarantor=guarantor,
+        status=np.where(met, STATUSES.index("met"), -1),
         basis=np.where(how == AGREED_END, B["agreed end date"], B["due date"]),
-        basis_date=counted_from, how=how, note=note,
-        action=np.where(met, "met", mode).astype(object),
+        basis_date=counted_from, how=how, note=note, note_date=note_date,
+        action=np.where(met, CASE["met"], mode),
     )  # fmt: skip
     clock = _guarantor_limitation(demands, first_demand, demanded, today)
-    barred_first = ~np.isnat(claim_deadline[loan[demanded]]) & (
-        claim_deadline[loan[demanded]] < clock.deadline
-    )
-    limitation_note = np.full(int(demanded.sum()), None, dtype=object)
-    limitation_note[barred_first] = (
-        "the main claim's limitation ends earlier, "
-        + _date_text(claim_deadline[loan[demanded]][barred_first])
-        + ": a time-barred main debt frees the guarantor too (SPC limitation provisions Art 18)"
-    )  # fmt: skip
+    main_claim = claim_deadline[loan[demanded]]
+    main_first = ~np.isnat(main_claim) & (main_claim < clock.deadline)
     limitation_rows = _rows(
-        loan[demanded], "guarantee_limitation", clock.deadline, party=party[demanded],
-        basis=clock.basis, basis_date=clock.basis_date, note=limitation_note,
+        loan[demanded], "guarantee_limitation", clock.deadline, guarantor=guarantor[demanded],
+        basis=clock.basis, basis_date=clock.basis_date,
+        note=np.where(main_first, MAIN_CLAIM_FIRST, 0),
+        note_date=np.where(main_first, main_claim, NAT),
     )  # fmt: skip
-    return [period_rows, limitation_rows]
+    return names, [period_rows, limitation_rows]
 
 
-def _guarantor_demands(events: pd.DataFrame, loan: np.ndarray, party: np.ndarray) -> pd.DataFrame:
+def _guarantor_demands(
+    events: pd.DataFrame, loan: np.ndarray, guarantor: np.ndarray, names: pa.Array
+) -> pd.DataFrame:
     """Demands on guarantors matched to guarantor rows (`row`, `date`): an event without a
     party names every guarantor of its loan."""
-    demands = events[events["kind"] == "guarantor_demand"]
+    is_demand = _kind_codes(events["kind"]) == EVENT_KINDS.index("guarantor_demand")
+    demands = events[is_demand]
     if demands.empty:
         return pd.DataFrame({"row": np.array([], np.int64), "date": np.array([], "datetime64[ns]")})
-    rows = pd.DataFrame({"row": np.arange(len(loan)), "loan": loan, "name": party})
+    rows = pd.DataFrame({"row": np.arange(len(loan)), "loan": loan})
     matched = rows.merge(demands[["loan", "party", "date"]], on="loan")
-    keep = matched["party"].isna() | (matched["party"] == matched["name"])
+    named = matched["party"].notna().to_numpy()
+    keep = ~named
+    if named.any():
+        who = guarantor[matched["row"].to_numpy()[named]]
+        keep[named] = matched["party"].to_numpy(dtype=object)[named] == np.asarray(
+            names.take(pa.array(who)).to_numpy(zero_copy_only=False), dtype=object
+        )
     return matched.loc[keep, ["row", "date"]].reset_index(drop=True)
 
 
@@ -661,15 +758,15 @@ def _guarantor_limitation(
     renumber[demanded] = np.arange(int(demanded.sum()))
     rows = renumber[demands["row"].to_numpy(dtype=np.int64)]
     keep = rows >= 0
-    n = int(keep.sum())
-    events = EventArrays(
-        loan=rows[keep], date=np.asarray(demands["date"], "datetime64[ns]")[keep],
-        interrupts=np.ones(n, bool), basis=np.full(n, B["demand on the guarantor"]),
-        suit=np.zeros(n, bool),
-    )  # fmt: skip
+    on_guarantor = B["demand on the guarantor"]
+    dates = np.asarray(demands["date"], "datetime64[ns]")[keep]
     start = first_demand[demanded]
     return walk(
-        start, np.full(len(start), B["demand on the guarantor"]), three_years, events, today
+        start,
+        np.full(len(start), on_guarantor),
+        three_years,
+        EventArrays.of(rows[keep], dates, on_guarantor),
+        today,
     )
 
 
@@ -677,46 +774,31 @@ def _guarantor_limitation(
 
 
 def _enforcement_rows(
-    loans: pd.DataFrame, events: pd.DataFrame, today: np.datetime64, settings: DeadlineSettings
-) -> pd.DataFrame:
+    loans: pd.DataFrame, borrower: EventArrays, today: np.datetime64, live: np.ndarray
+) -> Rows:
     performance = _dates(loans, "performance_due_on")
     judgment = _dates(loans, "judgment_effective_on")
-    has = np.flatnonzero(~np.isnat(performance) | ~np.isnat(judgment))
+    has = np.flatnonzero((~np.isnat(performance) | ~np.isnat(judgment)) & live)
     performance, judgment = performance[has], judgment[has]
     base = np.where(np.isnat(performance), judgment, performance)
     base_basis = np.where(np.isnat(performance), B[BASIS[19]], B["last day of performance"])
-    borrower = _borrower_events(events, DEBTOR_ACTS + DEMANDS, settings)
     renumber = np.full(len(loans), -1, dtype=np.int64)
     renumber[has] = np.arange(len(has))
     local = renumber[borrower.loan]
-    keep = local >= 0
-    subset = EventArrays(
-        local[keep],
-        borrower.date[keep],
-        borrower.interrupts[keep],
-        borrower.basis[keep],
-        borrower.suit[keep],
-    )
-    clock = walk(base, base_basis, two_years, subset, today)
+    keep = (local >= 0) & ~borrower.suit  # the debtor's acts and demands; suits are over
+    clock = walk(base, base_basis, two_years, borrower.where(keep, local[keep]), today)
     applied = _dates(loans, "enforcement_applied_on")[has]
     in_time = ~np.isnat(applied) & (applied <= clock.deadline)
     too_late = ~np.isnat(applied) & (applied > clock.deadline)
     status = np.where(
         in_time, STATUSES.index("met"), np.where(too_late, STATUSES.index("expired"), -1)
-    ).astype(np.int8)
-    note = np.full(len(has), None, dtype=object)
-    note[too_late] = "enforcement applied " + _date_text(applied[too_late]) + ", after the deadline"
-    action = np.where(in_time, "met", np.where(too_late, "expired", "live")).astype(object)
-    return _rows(
-        has,
-        "enforcement",
-        clock.deadline,
-        status=status,
-        basis=clock.basis,
-        basis_date=clock.basis_date,
-        note=note,
-        action=action,
     )
+    return _rows(
+        has, "enforcement", clock.deadline, status=status, basis=clock.basis,
+        basis_date=clock.basis_date, note=np.where(too_late, APPLIED_LATE, 0),
+        note_date=np.where(too_late, applied, NAT),
+        action=np.where(in_time, CASE["met"], np.where(too_late, CASE["expired"], CASE["live"])),
+    )  # fmt: skip
 
 
 # --- words for people -----------------------------------------------------------------------
@@ -739,29 +821,28 @@ def select(
     expired: bool = True,
     kinds: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """The rows `npl limitation` lists, nearest first within each status: due within the
-    window and (unless `expired` is False) expired ones; `everything` lists all."""
+    """The rows `npl limitation` lists, nearest first within each status (ties in ledger
+    order, borrower before guarantors): due within the window and (unless `expired` is False)
+    expired ones; `everything` lists all."""
     table = deadlines.table
-    status = table["status"].to_numpy(dtype=object)
+    status = table["status"].cat.codes.to_numpy()
     keep = np.ones(len(table), dtype=bool)
     if not everything:
-        keep &= ((status == "due") & (table["days_left"].to_numpy() <= window_days)) | (
-            (status == "expired") & expired
-        )
+        due = (status == STATUSES.index("due")) & (table["days_left"].to_numpy() <= window_days)
+        keep &= due | ((status == STATUSES.index("expired")) & expired)
     if kinds:
         keep &= table["kind"].isin(kinds).to_numpy()
-    chosen = table[keep]
-    loan_ids = deadlines.loans["loan_id"].to_numpy(dtype=object)[chosen["loan"].to_numpy()]
+    chosen = np.flatnonzero(keep)
     order = np.lexsort(
         (
-            chosen["party"].fillna("").to_numpy(dtype=str),
-            loan_ids.astype(str),
-            chosen["kind"].cat.codes.to_numpy(),
-            np.abs(np.nan_to_num(chosen["days_left"].to_numpy(), nan=1e9)),
-            chosen["status"].cat.codes.to_numpy(),
+            table["guarantor"].to_numpy()[chosen],
+            table["kind"].cat.codes.to_numpy()[chosen],
+            table["loan"].to_numpy()[chosen],
+            np.abs(np.nan_to_num(table["days_left"].to_numpy()[chosen], nan=1e9)),
+            status[chosen],
         )
     )
-    return chosen.iloc[order].reset_index(drop=True)
+    return table.take(chosen[order]).reset_index(drop=True)
 
 
 def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
@@ -775,12 +856,11 @@ def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
         return loans[name].take(position).reset_index(drop=True)
 
     names = loan_column("debtor_name")
-    party = rows["party"].reset_index(drop=True)
     out = pd.DataFrame({
         "loan_id": loan_column("loan_id"),
         "debtor_id": loan_column("debtor_id"),
         "debtor_name": names,
-        "party": party.astype(object).where(party.notna(), names.astype(object)),
+        "party": _party_text(deadlines, rows, names),
         "kind": rows["kind"].astype(str).to_numpy(),
         "deadline": rows["deadline"].to_numpy(),
         "act_by": rows["act_by"].to_numpy(),
@@ -791,6 +871,17 @@ def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
         "balance": loans["balance"].to_numpy(dtype=float)[position],
     })  # fmt: skip
     return out[OUTPUT_COLUMNS]
+
+
+def _party_text(deadlines: Deadlines, rows: pd.DataFrame, borrowers: pd.Series) -> np.ndarray:
+    """The guarantor's name on guarantor rows, the borrower's on the others."""
+    party = borrowers.to_numpy(dtype=object).copy()
+    guarantor = rows["guarantor"].to_numpy()
+    named = np.flatnonzero(guarantor >= 0)
+    if len(named):
+        taken = deadlines.guarantors.take(pa.array(guarantor[named]))
+        party[named] = taken.to_numpy(zero_copy_only=False)
+    return party
 
 
 def _strings(values: np.ndarray | pd.Series) -> pa.Array:
@@ -806,6 +897,26 @@ def _join(*parts: pa.Array, separator: str = "") -> pa.Array:
     return result
 
 
+def _note_text(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's remark in words (None where there is none); one pass per kind of remark."""
+    code = rows["note"].to_numpy()
+    out = np.full(len(rows), None, dtype=object)
+    present = np.unique(code[code > 0])
+    if not len(present):
+        return out
+    dates = _date_text(rows["note_date"].to_numpy())
+    acts = np.asarray(BASIS + [""], dtype=object)[rows["note_basis"].to_numpy()]
+    for note in present:
+        at = code == note
+        before, after = NOTES[note].split("{date}")
+        head, _, tail = before.partition("{basis}")
+        if "{basis}" in before:
+            out[at] = head + acts[at] + tail + dates[at] + after
+        else:
+            out[at] = before + dates[at] + after
+    return out
+
+
 def _basis_text(rows: pd.DataFrame, agreed: pd.Series) -> np.ndarray:
     """'<what> <date>; <how the period was set>; <note>' for each row."""
     labels = _strings(np.asarray(BASIS + [""], dtype=object)[rows["basis"].to_numpy()])
@@ -819,19 +930,21 @@ def _basis_text(rows: pd.DataFrame, agreed: pd.Series) -> np.ndarray:
         _strings(agreed.astype(object).where(agreed.notna(), "")),
     )
     how_text = pc.if_else(pa.array(how == AGREED_PERIOD), agreed_words, _strings(how_words))
-    note = _strings(rows["note"].to_numpy(dtype=object))
+    note = _strings(_note_text(rows))
     text = _join(_join(labels, dates_or_null, separator=" "), how_text, note, separator="; ")
     return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _action_text(rows: pd.DataFrame) -> np.ndarray:
-    lookup = {f"{kind}|{case}": words for (kind, case), words in ACTIONS.items()}
-    kinds = rows["kind"].astype(str).to_numpy(dtype=object)
-    case = rows["action"].to_numpy(dtype=object)
-    expired = (rows["status"].astype(str).to_numpy(dtype=object) == "expired") & (case != "met")
-    case = np.where(expired, "expired", case)
-    keys = pd.Series(kinds + "|" + case.astype(str)).astype("category")
-    words = keys.cat.categories.map(
-        lambda key: lookup.get(key, lookup.get(key.split("|")[0] + "|live", ""))
+    """The advice per row, looked up once per (kind, case)."""
+    kind = rows["kind"].cat.codes.to_numpy().astype(np.int64)
+    case = rows["action"].to_numpy().astype(np.int64)
+    expired = (rows["status"].cat.codes.to_numpy() == STATUSES.index("expired")) & (
+        case != CASE["met"]
     )
-    return np.asarray(words, dtype=object)[keys.cat.codes.to_numpy()]
+    case = np.where(expired, CASE["expired"], case)
+    words = np.array(
+        [[ACTIONS.get((k, c), ACTIONS.get((k, "live"), "")) for c in ACTION_CASES] for k in KINDS],
+        dtype=object,
+    )
+    return words[kind, case]

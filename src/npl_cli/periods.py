@@ -7,6 +7,7 @@ that month's last day when it has no such day: 2020-02-29 + 3 years -> 2023-02-2
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -25,9 +26,15 @@ _MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=n
 
 
 def add_months(dates: np.ndarray | pd.Series, months: int | np.ndarray) -> np.ndarray:
-    """`dates` plus whole months, clamped to the month's last day; NaT stays NaT (NaT
-    arithmetic propagates, so no masking is needed)."""
+    """`dates` plus whole months, clamped to the month's last day; NaT stays NaT."""
     days = np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]")
+    if np.ndim(months) == 0 and days.size > 4096:
+        return _add_months_by_table(days, int(months)).astype("datetime64[ns]")
+    return _add_months(days, months).astype("datetime64[ns]")
+
+
+def _add_months(days: np.ndarray, months: int | np.ndarray) -> np.ndarray:
+    """The calendar rule on datetime64[D] (NaT arithmetic propagates, so no masking)."""
     month_start = days.astype("datetime64[M]")
     day_of_month = (days - month_start).astype(np.int64)  # 0-based
     target = month_start + np.asarray(months, dtype=np.int64)
@@ -36,9 +43,29 @@ def add_months(dates: np.ndarray | pd.Series, months: int | np.ndarray) -> np.nd
     month = months_since_1970 - (months_since_1970 // 12) * 12  # 0-based
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     length = _MONTH_DAYS[month] + (leap & (month == 1))
-    return (target.astype("datetime64[D]") + np.minimum(day_of_month, length - 1)).astype(
-        "datetime64[ns]"
-    )
+    return target.astype("datetime64[D]") + np.minimum(day_of_month, length - 1)
+
+
+def _add_months_by_table(days: np.ndarray, months: int) -> np.ndarray:
+    return by_distinct_day(days, lambda day: _add_months(day, months))
+
+
+def by_distinct_day(days: np.ndarray, compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """`compute` (datetime64[D] -> datetime64[D]) for a long column that spans few distinct
+    days: compute each day of its range once, then look every row up (several times faster
+    than calendar conversions per row). NaT stays NaT."""
+    valid = ~np.isnat(days)
+    if not valid.any():
+        return days
+    ordinal = days.view(np.int64)
+    low, high = int(ordinal[valid].min()), int(ordinal[valid].max())
+    if high - low >= days.size:
+        out = np.full(days.shape, np.datetime64("NaT", "D"))
+        out[valid] = compute(days[valid])
+        return out
+    table = compute(np.arange(low, high + 1).astype("datetime64[D]"))
+    looked_up = table[np.where(valid, ordinal - low, 0)]
+    return np.where(valid, looked_up, np.datetime64("NaT", "D"))
 
 
 def add_years(dates: np.ndarray | pd.Series, years: int | np.ndarray) -> np.ndarray:
@@ -69,9 +96,9 @@ def act_by(deadlines: np.ndarray) -> np.ndarray:
     """The last working day on or before each deadline: weekends and (where the calendar package
     covers the year) statutory holidays are passed over. Working Saturdays (调休) are treated as
     days off, which only ever moves the date earlier: the safe side."""
-    days = as_days(deadlines)
-    missing = np.isnat(days)
     holidays, _ = holiday_calendar()
-    safe = np.where(missing, np.datetime64("2000-01-03", "D"), days)
-    rolled = np.busday_offset(safe, 0, roll="backward", holidays=holidays)
-    return np.where(missing, np.datetime64("NaT", "D"), rolled).astype("datetime64[ns]")
+
+    def last_working_day(days: np.ndarray) -> np.ndarray:
+        return np.busday_offset(days, 0, roll="backward", holidays=holidays)
+
+    return by_distinct_day(as_days(deadlines), last_working_day).astype("datetime64[ns]")

@@ -56,3 +56,24 @@ def test_an_interruption_never_makes_a_deadline_earlier(
     without = _claim(maturity, acts)["deadline"]
     with_extra = _claim(maturity, [*acts, extra])["deadline"]
     assert with_extra >= without
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), months=st.integers(-240, 480), span=st.integers(1, 40_000))
+def test_long_columns_take_the_lookup_path_to_the_same_dates(
+    seed: int, months: int, span: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    days = np.datetime64("1995-01-01", "D") + rng.integers(0, span, 10_000)
+    dates = days.astype("datetime64[ns]")
+    dates[rng.random(10_000) < 0.1] = np.datetime64("NaT")
+    expected = [
+        None if pd.isna(d) else (pd.Timestamp(d) + relativedelta(months=months)).date()
+        for d in dates[:300]
+    ]
+    shifted = add_months(dates, months)  # over 4,096 rows: one computation per distinct day
+    assert [None if pd.isna(v) else pd.Timestamp(v).date() for v in shifted[:300]] == expected
+    assert (shifted[300:] == add_months(dates[300:], np.full(9_700, months)))[
+        ~np.isnat(dates[300:])
+    ].all()
+    assert np.isnat(shifted).sum() == np.isnat(dates).sum()

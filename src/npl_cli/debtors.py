@@ -78,24 +78,28 @@ class Groups:
         return np.maximum.reduceat(values[self.order], self.starts)
 
 
-def _joined_text(codes: np.ndarray, values: pd.Series, count: int) -> pd.Series:
-    """The distinct texts of each debtor's loans, joined with '；'. A debtor with one text
-    takes it directly; only the others go through an Arrow group-by."""
-    text = as_arrow_strings(values)
-    present = pc.is_valid(text).to_numpy(zero_copy_only=False)
-    per_debtor = np.bincount(codes[present], minlength=count)
-    out = pd.Series(None, index=range(count), dtype=object)
-    single = np.flatnonzero(present & (per_debtor[codes] == 1))
-    out.iloc[codes[single]] = values.take(single).to_numpy(dtype=object)
-    rows = np.flatnonzero(present & (per_debtor[codes] > 1))
-    if not len(rows):
-        return out
-    table = pa.table({"debtor": pa.array(codes[rows]), "text": text.take(pa.array(rows))})
-    grouped = table.group_by("debtor", use_threads=False).aggregate([("text", "distinct")])
-    lists = grouped["text_distinct"]
-    joined = pc.binary_join(lists, pa.scalar(TEXT_JOIN, lists.type.value_type))
-    out.iloc[grouped["debtor"].to_numpy()] = joined.to_numpy(zero_copy_only=False)
-    return out
+def _joined_text(groups: Groups, codes: np.ndarray, values: pd.Series, count: int) -> pd.Series:
+    """The distinct texts of each debtor's loans, most overdue loan first, joined with '；'
+    (Arrow-backed text, so the rules read it without conversion)."""
+    encoded = pc.dictionary_encode(_single_chunk(as_arrow_strings(values)))
+    text_code = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)[groups.order]
+    debtor = codes[groups.order]
+    distinct = len(encoded.dictionary)
+    first_time = ~pd.Series(debtor * distinct + text_code).duplicated().to_numpy()
+    keep = np.flatnonzero(first_time & (text_code >= 0))
+    debtor, text_code = debtor[keep], text_code[keep]
+    starts = np.flatnonzero(np.r_[True, debtor[1:] != debtor[:-1]]) if len(keep) else keep
+    lists = pa.ListArray.from_arrays(
+        pa.array(np.r_[starts, len(keep)], pa.int32()), encoded.dictionary.take(text_code)
+    )
+    joined = pc.binary_join(lists, pa.scalar(TEXT_JOIN, encoded.dictionary.type))
+    position = np.full(count, -1, dtype=np.int64)
+    position[debtor[starts]] = np.arange(len(starts))
+    return joined.take(pa.array(position, mask=position < 0)).to_pandas()
+
+
+def _single_chunk(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def rollup(
@@ -125,7 +129,7 @@ def rollup(
     wanted = TEXT_COLUMNS if text_fields is None else text_fields
     for column in wanted:
         if column in loans:
-            out[column] = _joined_text(codes, loans[column], count)
+            out[column] = _joined_text(groups, codes, loans[column], count)
     for column in ("guarantors", "collateral"):
         if column in loans:
             out[f"any_{column}"] = (

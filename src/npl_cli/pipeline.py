@@ -157,13 +157,14 @@ def _nearest_deadlines(deadlines: Deadlines, count: int, group: np.ndarray) -> p
     kind = table["kind"].cat.codes.to_numpy()
     owner = group[table["loan"].to_numpy()]
     live = np.flatnonzero((status == STATUSES.index("due")) | (status == STATUSES.index("ok")))
-    deadline = table["deadline"].to_numpy()
-    order = live[np.lexsort((kind[live], deadline[live], owner[live]))]
-    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]] if order.size else order
+    # nearest date first, then the kind's order: one key, its minimum per group
+    day = table["deadline"].to_numpy()[live].astype("datetime64[D]").view(np.int64)
+    nearest = pd.Series(day * len(KINDS) + kind[live]).groupby(owner[live], sort=False).min()
+    who, key = nearest.index.to_numpy(), nearest.to_numpy()
     next_deadline = np.full(count, np.datetime64("NaT", "ns"))
-    next_deadline[owner[first]] = deadline[first]
+    next_deadline[who] = (key // len(KINDS)).astype("datetime64[D]")
     next_kind = np.full(count, None, dtype=object)
-    next_kind[owner[first]] = np.asarray(KINDS, dtype=object)[kind[first]]
+    next_kind[who] = np.asarray(KINDS, dtype=object)[key % len(KINDS)]
     expired = status == STATUSES.index("expired")
     expired_claim = expired & (kind == KINDS.index("claim_limitation"))
     return pd.DataFrame({

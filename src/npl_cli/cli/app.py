@@ -10,6 +10,7 @@ import typer
 from npl_cli import __version__
 from npl_cli.cli.inspect import inspect
 from npl_cli.cli.limitation import limitation
+from npl_cli.cli.memory import keep_freed_memory
 from npl_cli.cli.rules import rules_app
 from npl_cli.cli.sample import sample
 from npl_cli.cli.triage import triage
@@ -51,6 +52,7 @@ def root(
     ] = False,
 ) -> None:
     """npl: the asset-preservation desk's toolkit."""
+    keep_freed_memory()
     if debug:
         os.environ["NPL_DEBUG"] = "1"
 

@@ -220,7 +220,7 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped], check_ids: bool = T
     extra = [h for h in raw.headers if h not in by_header]
     for header in extra:
         frame[header] = coerce.to_series(cells[header])
-    table = pd.DataFrame(frame)
+    table = pd.DataFrame(frame, copy=False)  # a block per column: no consolidation copy
     table["source_file"] = source_file
     table["source_row"] = rows
 

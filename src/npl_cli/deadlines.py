@@ -146,7 +146,7 @@ class Deadlines:
     """Every deadline, one row per (loan, party, kind).
 
     `table` holds numbers and codes: loan (position in `loans`), guarantor (position in
-    `guarantors`, -1 for the borrower), kind, deadline, status, days_left, act_by, basis and
+    `guarantors`, -1 for the borrower), kind, deadline, status, days_left, basis and
     basis_date (what the deadline rests on), how (HOW code), note with note_date and note_basis
     (NOTES code), action (ACTION_CASES code). Words are written by `output_frame`.
     """
@@ -408,7 +408,8 @@ def _rows(loan: np.ndarray, kind: str, deadline: np.ndarray, **columns: np.ndarr
 
 
 def _table(parts: Sequence[Rows], today: np.datetime64, settings: DeadlineSettings) -> pd.DataFrame:
-    """One frame from the parts, with days left, the status by days left, and act-by dates."""
+    """One frame from the parts, with days left and the status by days left (act-by dates
+    are worked out only for the rows that are listed)."""
     columns: dict[str, Any] = {
         name: np.concatenate([part[name] for part in parts]) for name in parts[0]
     }
@@ -421,7 +422,6 @@ def _table(parts: Sequence[Rows], today: np.datetime64, settings: DeadlineSettin
     columns["status"] = pd.Categorical.from_codes(status, categories=pd.Index(STATUSES))
     columns["kind"] = pd.Categorical.from_codes(columns["kind"], categories=pd.Index(KINDS))
     columns["days_left"] = days_left
-    columns["act_by"] = act_by(columns["deadline"])
     return pd.DataFrame(columns, copy=False)  # no consolidation copy: the arrays are ours
 
 
@@ -863,7 +863,7 @@ def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
         "party": _party_text(deadlines, rows, names),
         "kind": rows["kind"].astype(str).to_numpy(),
         "deadline": rows["deadline"].to_numpy(),
-        "act_by": rows["act_by"].to_numpy(),
+        "act_by": act_by(rows["deadline"].to_numpy()),
         "days_left": pd.array(rows["days_left"].to_numpy(), dtype="Float64").astype("Int64"),
         "status": rows["status"].astype(str).to_numpy(),
         "basis": _basis_text(rows, loan_column("guarantee_period")),

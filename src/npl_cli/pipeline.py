@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -317,14 +318,6 @@ def triage(
             f"{moved:,} loans of non-retail debtors with more than 10% NPL raised to substandard"
         )
     aged = finish_classes(aged, floors)
-    deadlines = compute_deadlines(
-        aged,
-        events,
-        as_of=as_of,
-        settings=DeadlineSettings.from_config(settings.section("deadlines")),
-    )
-    notes.extend(deadlines.notes)
-    debtor_count = int(debtor.max(initial=-1)) + 1
     used = fields_used(rules)
     text_fields = [
         c
@@ -332,7 +325,19 @@ def triage(
         if c in used or c in FLAG_TEXT or (c == "product" and filters.products)
     ]
     extra_fields = [c for c in ledger.extra_columns if c in used]
-    debtors = rollup(aged, debtor, extra_fields=extra_fields, text_fields=text_fields)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # independent steps; numpy and Arrow release the GIL, so they share the cores
+        pending = pool.submit(
+            compute_deadlines,
+            aged,
+            events,
+            as_of=as_of,
+            settings=DeadlineSettings.from_config(settings.section("deadlines")),
+        )
+        debtors = rollup(aged, debtor, extra_fields=extra_fields, text_fields=text_fields)
+        deadlines = pending.result()
+    notes.extend(deadlines.notes)
+    debtor_count = int(debtor.max(initial=-1)) + 1
     debtor_unit = _unit_frame(
         debtors, _nearest_deadlines(deadlines, debtor_count, debtor), as_of, aging
     )

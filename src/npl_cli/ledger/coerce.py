@@ -174,6 +174,8 @@ def clean_ids(values: Strings | pd.Series) -> pa.ChunkedArray:
     """Identifiers as text. '20230001.0' (a whole number that went through a float, at most 15
     digits so nothing was lost) loses its '.0'; anything longer is left for the checks."""
     values = trim(values)
+    if not pc.any(pc.match_substring(values, ".")).as_py():  # a plain scan, not a regex
+        return values
     return pc.replace_substring_regex(values, r"^(\d{1,15})\.0+$", r"\1")
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,10 +197,24 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped], check_ids: bool = T
     source_file = path.name
     by_name = {m.canonical: m for m in mapping}
     by_header = {m.header: m for m in mapping}
-    cells = {
-        name: _clean(column, by_header[name] if name in by_header else None)
-        for name, column in zip(raw.cells.column_names, raw.cells.columns, strict=True)
-    }
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        # Columns are independent and Arrow/numpy release the GIL: one column per core.
+        cleaned = pool.map(
+            lambda header, column: _clean(column, by_header.get(header)),
+            raw.cells.column_names,
+            raw.cells.columns,
+        )
+        cells = dict(zip(raw.cells.column_names, cleaned, strict=True))
+        coerced = list(
+            pool.map(
+                lambda m: _coerce_column(
+                    cells[m.header], COLUMN_BY_NAME[m.canonical].kind, m.factor
+                ),
+                mapping,
+            )
+        )
+        extra = [h for h in raw.headers if h not in by_header]
+        extra_series = list(pool.map(lambda header: coerce.to_series(cells[header]), extra))
     skip_reason = _non_data_reason(cells, by_name["loan_id"].header, by_name["balance"].header)
     data_row = skip_reason.isna().to_numpy()
     skipped = skip_reason.value_counts().to_dict()
@@ -208,18 +224,14 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped], check_ids: bool = T
 
     frame: dict[str, object] = {}
     warnings: list[tuple[str, np.ndarray, str | np.ndarray]] = []
-    for m in mapping:
-        kind = COLUMN_BY_NAME[m.canonical].kind
-        values, bad, message = _coerce_column(cells[m.header], kind, m.factor)
+    for m, (values, bad, message) in zip(mapping, coerced, strict=True):
         frame[m.canonical] = values
         if bad is not None and bad.any():
             warnings.append((m.header, bad, message))
     if "debtor_id" in by_name and check_ids:
         findings = coerce.id_findings(cells[by_name["debtor_id"].header])
         warnings.append((by_name["debtor_id"].header, pd.notna(findings), findings))
-    extra = [h for h in raw.headers if h not in by_header]
-    for header in extra:
-        frame[header] = coerce.to_series(cells[header])
+    frame.update(zip(extra, extra_series, strict=True))
     table = pd.DataFrame(frame, copy=False)  # a block per column: no consolidation copy
     table["source_file"] = source_file
     table["source_row"] = rows

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from npl_cli.periods import NAT, act_by, add_months, add_years, as_days, days_between
-from npl_cli.text import as_arrow_strings, contains_any
+from npl_cli.text import as_arrow_strings, contains_any, positions_in
 
 TRANSITION = np.datetime64("2017-10-01", "ns")  # Civil Code general provisions in force
 NEW_GUARANTEE_LAW = np.datetime64("2021-01-01", "ns")
@@ -204,7 +204,7 @@ def _with_positions(events: pd.DataFrame, loans: pd.DataFrame) -> pd.DataFrame:
     """Events with `loan` positions; events of loans not in the ledger are dropped."""
     if "loan" in events and "loan_id" not in events:
         return events
-    position = pd.Index(loans["loan_id"]).get_indexer(events["loan_id"])
+    position = positions_in(loans["loan_id"], events["loan_id"])
     if "loan" in events:
         position = np.where(events["loan"].isna(), position, events["loan"].fillna(-1))
     return events.assign(loan=position.astype(np.int64))[position >= 0]

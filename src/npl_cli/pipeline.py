@@ -33,7 +33,7 @@ from npl_cli.schema import (
     RISK_CLASS_LABELS,
     RISK_CLASSES,
 )
-from npl_cli.text import contains_any
+from npl_cli.text import contains_any, positions_in
 
 
 @dataclass
@@ -395,8 +395,9 @@ def with_actions(
     from npl_cli.workspace import apply_actions, deadline_events
 
     known = actions[actions["date"] <= as_of]
-    frame = apply_actions(frame, known, as_of)
-    return frame, deadline_events(frame, known)
+    rows = positions_in(frame["loan_id"], known["loan_id"])  # each action's loan in the ledger
+    frame = apply_actions(frame, known, as_of, rows)
+    return frame, deadline_events(frame, known, rows)
 
 
 # --- a loan's history -------------------------------------------------------------------------

@@ -32,3 +32,19 @@ def contains_any(text: pd.Series, words: Sequence[str]) -> np.ndarray:
     pattern = "|".join(re.escape(str(w)) for w in words)
     found = pc.match_substring_regex(as_arrow_strings(text), pattern, ignore_case=True)
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def positions_in(keys: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """Each wanted value's position in `keys` (-1 where absent or missing). The distinct
+    wanted values (a few thousand action loan ids, say) are looked up in one Arrow pass over
+    the keys (a million loans), instead of hashing the keys into an index first."""
+    codes, distinct = pd.factorize(wanted.astype("string"))
+    if not len(distinct):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    value_set = pa.array(np.asarray(distinct, dtype=object), type=pa.string())
+    found = pc.index_in(as_arrow_strings(keys.astype("string")), value_set=value_set)
+    found = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    hits = np.flatnonzero(found >= 0)
+    position = np.full(len(distinct), -1, dtype=np.int64)
+    position[found[hits]] = hits
+    return np.where(codes >= 0, position[np.maximum(codes, 0)], -1)

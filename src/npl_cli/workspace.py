@@ -203,6 +203,13 @@ class Workspace:
                     self.connection.unregister("incoming")
         return "replaced" if existing else "loaded"
 
+    def snapshot_hash(self, as_of: pd.Timestamp) -> str | None:
+        """The content hash of the file stored as the snapshot of `as_of`, if any."""
+        row = self._first(
+            "SELECT content_hash FROM snapshots WHERE as_of = ?", [pd.Timestamp(as_of).date()]
+        )
+        return str(row[0]) if row else None
+
     def snapshots(self) -> pd.DataFrame:
         return self.query("SELECT * FROM snapshots ORDER BY as_of")
 
@@ -228,19 +235,26 @@ class Workspace:
             if not found or not found[0]:
                 raise InputError(f"no snapshot for {day.date()}; `npl snapshots` lists them")
         table: pa.Table = self.connection.sql(
-            "SELECT * EXCLUDE (as_of) FROM loans WHERE as_of = ? ORDER BY source_row",
-            params=[day.date()],
+            "SELECT * EXCLUDE (as_of) FROM loans WHERE as_of = ?", params=[day.date()]
         ).to_arrow_table()  # Arrow straight from DuckDB: text stays Arrow-backed in pandas
+        rows = table["source_row"].to_numpy()
+        if (np.diff(rows) < 0).any():  # stored in ledger order, so this sort is a safeguard
+            table = table.take(pa.array(np.argsort(rows, kind="stable")))
         empty = [
             name
             for name, column in zip(table.column_names, table.columns, strict=True)
             if column.null_count == len(column)
         ]
-        frame = table.drop_columns(empty).to_pandas()  # Arrow text stays Arrow-backed
-        for column in frame.columns:
-            if pd.api.types.is_datetime64_any_dtype(frame[column]):
-                frame[column] = frame[column].astype("datetime64[ns]")
-        return day, frame
+        table = table.drop_columns(empty)
+        as_timestamps = pa.schema(
+            [
+                field.with_type(pa.timestamp("ns"))
+                if pa.types.is_date(field.type) or pa.types.is_timestamp(field.type)
+                else field
+                for field in table.schema
+            ]
+        )  # DATE would become Python date objects in pandas: cast in Arrow, in one step
+        return day, table.cast(as_timestamps).to_pandas()  # Arrow text stays Arrow-backed
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -315,17 +329,19 @@ def _loan_table(frame: pd.DataFrame) -> Any:
     directly, without turning text into Python objects."""
     import pyarrow as pa
 
-    types = {"id": pa.string(), "text": pa.string(), "date": pa.timestamp("ns"),
-             "amount": pa.float64(), "count": pa.float64()}  # fmt: skip
+    text = pa.large_string()  # what pandas holds text as: no conversion
+    types = {"id": text, "text": text, "date": pa.timestamp("ns"), "amount": pa.float64(),
+             "count": pa.float64()}  # fmt: skip
     arrays = []
     for column in COLUMNS:
         if column.name in frame:
             arrays.append(pa.array(frame[column.name], from_pandas=True).cast(types[column.kind]))
         else:
             arrays.append(pa.nulls(len(frame), types[column.kind]))
-    arrays.append(pa.array(frame["source_file"], from_pandas=True).cast(pa.string()))
+    arrays.append(pa.array(frame["source_file"], from_pandas=True).cast(text))
     arrays.append(pa.array(frame["source_row"], from_pandas=True).cast(pa.int64()))
-    return pa.table(arrays, names=[*LOAN_COLUMNS, "source_file", "source_row"])
+    table = pa.table(arrays, names=[*LOAN_COLUMNS, "source_file", "source_row"])
+    return table.combine_chunks()  # one chunk per column: DuckDB inserts it faster (2.5 -> 1.4 s)
 
 
 def _extras_table(ledger: Ledger) -> pd.DataFrame:
@@ -360,64 +376,66 @@ EVENT_KINDS = {
 }
 
 
-def action_events(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions that move deadlines, as deadline events (loan_id, party, kind, date, evidence).
-    A promise counts as the debtor's agreement to perform; visits, calls and notes move
+def action_events(actions: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Actions that move deadlines, as deadline events (loan, party, kind, date, evidence),
+    `loan` being the action's row in the ledger (`rows`; actions on loans not in it are left
+    out). A promise counts as the debtor's agreement to perform; visits, calls and notes move
     nothing. Judgments and enforcement applications are applied to the loans instead."""
-    chosen = actions[actions["kind"].isin(list(EVENT_KINDS))]
-    party = chosen["party"].where(chosen["kind"] == "guarantor_demand", None)
+    chosen = actions["kind"].isin(list(EVENT_KINDS)).to_numpy() & (rows >= 0)
+    picked = actions[chosen]
+    party = picked["party"].where(picked["kind"] == "guarantor_demand", None)
     return pd.DataFrame({
-        "loan_id": chosen["loan_id"].to_numpy(dtype=object),
+        "loan": rows[chosen],
         "party": party.to_numpy(dtype=object),
-        "kind": chosen["kind"].map(EVENT_KINDS).to_numpy(dtype=object),
-        "date": chosen["date"].to_numpy(dtype="datetime64[ns]"),
-        "evidence": chosen["evidence"].to_numpy(dtype=object),
+        "kind": picked["kind"].map(EVENT_KINDS).to_numpy(dtype=object),
+        "date": picked["date"].to_numpy(dtype="datetime64[ns]"),
+        "evidence": picked["evidence"].to_numpy(dtype=object),
     })  # fmt: skip
 
 
-def deadline_events(frame: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
-    """The ledger's own dated acts and the action log together, keyed by loan id."""
+def deadline_events(frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The ledger's own dated acts and the action log together, by ledger row."""
     from npl_cli.deadlines import ledger_events
 
-    own = ledger_events(frame)
-    own = own.assign(loan_id=frame["loan_id"].to_numpy()[own["loan"].to_numpy()])
-    return pd.concat([own.drop(columns=["loan"]), action_events(actions)], ignore_index=True)
+    return pd.concat([ledger_events(frame), action_events(actions, rows)], ignore_index=True)
 
 
-def apply_actions(frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+def apply_actions(
+    frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp, rows: np.ndarray
+) -> pd.DataFrame:
     """The loans with what the action log adds: judgments, enforcement applications, the
-    latest payment, and broken promises counted by their three elements."""
-    out = frame.copy()
+    latest payment, and broken promises counted by their three elements. `rows` is each
+    action's row in `frame` (-1: a loan not in it)."""
+    out = frame.copy(deep=False)  # new columns only; the caller's frame is left as it was
     if actions.empty:
         return out
-    index = pd.Index(out["loan_id"])
+    kinds = actions["kind"].to_numpy(dtype=object)
+    dates = actions["date"].to_numpy(dtype="datetime64[ns]")
     for kind, column in (
         ("judgment", "judgment_effective_on"),
         ("enforcement_application", "enforcement_applied_on"),
         ("payment", "last_payment_date"),
     ):
-        latest = actions[actions["kind"] == kind].groupby("loan_id")["date"].max()
-        position = index.get_indexer(latest.index)
-        keep = position >= 0
-        if not keep.any():
+        picked = (kinds == kind) & (rows >= 0)
+        if not picked.any():
             continue
+        latest = pd.Series(dates[picked]).groupby(rows[picked]).max()
+        at, recorded = latest.index.to_numpy(), latest.to_numpy(dtype="datetime64[ns]")
         current = (
             np.asarray(out[column], dtype="datetime64[ns]").copy()
             if column in out
             else np.full(len(out), np.datetime64("NaT", "ns"))
         )
-        dates = latest.to_numpy(dtype="datetime64[ns]")[keep]
-        rows = position[keep]
-        current[rows] = np.where(
-            np.isnat(current[rows]) | (dates > current[rows]), dates, current[rows]
+        current[at] = np.where(
+            np.isnat(current[at]) | (recorded > current[at]), recorded, current[at]
         )
         out[column] = current
-    broken = broken_promises(actions, as_of)
-    if len(broken):
-        position = index.get_indexer(broken.index)
-        keep = position >= 0
-        counts = np.zeros(len(out))
-        counts[position[keep]] = broken.to_numpy()[keep]
+    status = promise_status(actions, as_of)
+    if len(status):
+        broken = (status["status"] == "broken").to_numpy()
+        promise_rows = pd.Series(rows, index=actions.index)[status.index].to_numpy()
+        counted = broken & (promise_rows >= 0)
+        counts = np.bincount(promise_rows[counted], minlength=len(out)).astype(float)
         ledger_counts = (
             out["broken_promises"].to_numpy(dtype=float)
             if "broken_promises" in out
@@ -447,10 +465,3 @@ def promise_status(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         ~passed, "open", np.where(promises["paid"] >= target, "kept", "broken")
     )
     return promises
-
-
-def broken_promises(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    status = promise_status(actions, as_of)
-    if status.empty:
-        return pd.Series(dtype=float)
-    return (status["status"] == "broken").groupby(status["loan_id"]).sum().astype(float)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -68,28 +69,47 @@ def load(
     """Store a ledger in the workspace as the snapshot of its as-of date (default today)."""
     day = resolve_as_of(as_of)
     settings = load_settings(config)
-    loaded = read_ledger(
-        ledger,
-        sheet=sheet,
-        header_row=header_row,
-        encoding=encoding,
-        settings=settings,
-        check_ids=False,
-    )
     path = workspace_path(workspace, config)
-    with Workspace.open(path, timeout=wait) as store:
-        outcome = store.load(loaded, day, file_hash(ledger), replace=replace)
     messages = stderr_console()
-    if outcome == "unchanged":
-        messages.print(
-            f"{ledger.name} is already the snapshot of {day:%Y-%m-%d}; nothing changed",
-            markup=False,
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_hash, ledger)  # reads the file beside the parse below
+        if _already_held(path, day, hashing, wait):
+            _say_unchanged(ledger, day)
+            return
+        loaded = read_ledger(
+            ledger,
+            sheet=sheet,
+            header_row=header_row,
+            encoding=encoding,
+            settings=settings,
+            check_ids=False,
         )
+        content_hash = hashing.result()
+    with Workspace.open(path, timeout=wait) as store:
+        outcome = store.load(loaded, day, content_hash, replace=replace)
+    if outcome == "unchanged":
+        _say_unchanged(ledger, day)
         return
     messages.print(
         f"{outcome} snapshot {day:%Y-%m-%d} in {path}: {loaded.rows_used:,} loans "
         f"(rows read {loaded.rows_read:,} = used {loaded.rows_used:,} + rejected "
         f"{loaded.rows_rejected:,} + skipped {loaded.rows_skipped:,})",
+        markup=False,
+    )
+
+
+def _already_held(path: Path, day: pd.Timestamp, hashing: Future[str], wait: float) -> bool:
+    """Is this very file the snapshot of `day` already? Checked before the ledger is parsed."""
+    if not path.exists():
+        return False
+    with Workspace.open(path, timeout=wait) as store:
+        held = store.snapshot_hash(day)
+    return held is not None and held == hashing.result()
+
+
+def _say_unchanged(ledger: Path, day: pd.Timestamp) -> None:
+    stderr_console().print(
+        f"{ledger.name} is already the snapshot of {day:%Y-%m-%d}; nothing changed",
         markup=False,
     )
 

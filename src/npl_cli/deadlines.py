@@ -804,13 +804,16 @@ def _enforcement_rows(
 # --- words for people -----------------------------------------------------------------------
 
 
-def _date_text(dates: np.ndarray) -> np.ndarray:
-    """YYYY-MM-DD per date ('' for NaT), formatting each distinct date once."""
+def _date_text(dates: np.ndarray) -> pa.Array:
+    """YYYY-MM-DD per date (null for NaT), formatting each distinct date once."""
     codes, uniques = pd.factorize(as_days(dates))
-    texts = np.array(
-        [str(u) for u in np.asarray(uniques, dtype="datetime64[D]")] + [""], dtype=object
-    )
-    return texts[np.where(codes >= 0, codes, len(texts) - 1)]
+    texts = pa.array([str(u) for u in np.asarray(uniques, dtype="datetime64[D]")], pa.string())
+    return texts.take(pa.array(codes, mask=codes < 0))
+
+
+def _words(table: Sequence[str], codes: np.ndarray) -> pa.Array:
+    """table[code] per row in Arrow (null where the code is negative)."""
+    return pa.array(list(table), pa.string()).take(pa.array(codes, mask=codes < 0))
 
 
 def select(
@@ -846,7 +849,8 @@ def select(
 
 
 def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
-    """The stable export columns, with basis and action in plain words."""
+    """The stable export columns, with basis and action in plain words (text built in Arrow,
+    so even every deadline of a portfolio is written without Python strings per row)."""
     loans = deadlines.loans
     position = rows["loan"].to_numpy()
 
@@ -860,91 +864,82 @@ def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
         "loan_id": loan_column("loan_id"),
         "debtor_id": loan_column("debtor_id"),
         "debtor_name": names,
-        "party": _party_text(deadlines, rows, names),
-        "kind": rows["kind"].astype(str).to_numpy(),
+        "party": _party_text(deadlines, rows, names).to_pandas(),
+        "kind": _words(KINDS, rows["kind"].cat.codes.to_numpy()).to_pandas(),
         "deadline": rows["deadline"].to_numpy(),
         "act_by": act_by(rows["deadline"].to_numpy()),
         "days_left": pd.array(rows["days_left"].to_numpy(), dtype="Float64").astype("Int64"),
-        "status": rows["status"].astype(str).to_numpy(),
-        "basis": _basis_text(rows, loan_column("guarantee_period")),
-        "action": _action_text(rows),
+        "status": _words(STATUSES, rows["status"].cat.codes.to_numpy()).to_pandas(),
+        "basis": _basis_text(rows, loan_column("guarantee_period")).to_pandas(),
+        "action": _action_text(rows).to_pandas(),
         "balance": loans["balance"].to_numpy(dtype=float)[position],
     })  # fmt: skip
     return out[OUTPUT_COLUMNS]
 
 
-def _party_text(deadlines: Deadlines, rows: pd.DataFrame, borrowers: pd.Series) -> np.ndarray:
+def _party_text(deadlines: Deadlines, rows: pd.DataFrame, borrowers: pd.Series) -> pa.Array:
     """The guarantor's name on guarantor rows, the borrower's on the others."""
-    party = borrowers.to_numpy(dtype=object).copy()
+    party = _single(as_arrow_strings(borrowers))
     guarantor = rows["guarantor"].to_numpy()
-    named = np.flatnonzero(guarantor >= 0)
-    if len(named):
-        taken = deadlines.guarantors.take(pa.array(guarantor[named]))
-        party[named] = taken.to_numpy(zero_copy_only=False)
-    return party
+    if not (guarantor >= 0).any():
+        return party
+    names = deadlines.guarantors.take(pa.array(guarantor, mask=guarantor < 0))
+    return pc.if_else(pa.array(guarantor >= 0), names, party)
 
 
-def _strings(values: np.ndarray | pd.Series) -> pa.Array:
-    return pa.array(values, type=pa.string(), from_pandas=True)
+def _single(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One plain string array (pandas holds large_string, in chunks), to join with others."""
+    values = values.cast(pa.string())
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
-def _join(*parts: pa.Array, separator: str = "") -> pa.Array:
+def _join(*parts: pa.Array | pa.Scalar, separator: str = "") -> pa.Array:
     """Element-wise concatenation in Arrow; a null part is skipped with its separator."""
-    result = parts[0]
-    for part in parts[1:]:
-        joined = pc.binary_join_element_wise(result, part, separator)
-        result = pc.if_else(pc.is_null(part), result, joined)
-    return result
+    return pc.binary_join_element_wise(*parts, separator, null_handling="skip")
 
 
-def _note_text(rows: pd.DataFrame) -> np.ndarray:
-    """Each row's remark in words (None where there is none); one pass per kind of remark."""
+def _note_text(rows: pd.DataFrame) -> pa.Array:
+    """Each row's remark in words (null where there is none); one pass per kind of remark,
+    over its rows only."""
     code = rows["note"].to_numpy()
-    out = np.full(len(rows), None, dtype=object)
-    present = np.unique(code[code > 0])
-    if not len(present):
-        return out
-    dates = _date_text(rows["note_date"].to_numpy())
-    acts = np.asarray(BASIS + [""], dtype=object)[rows["note_basis"].to_numpy()]
-    for note in present:
-        at = code == note
+    out = pa.nulls(len(rows), pa.string())
+    for note in np.unique(code[code > 0]):
+        at = np.flatnonzero(code == note)
+        dates = _date_text(rows["note_date"].to_numpy()[at])
         before, after = NOTES[note].split("{date}")
         head, _, tail = before.partition("{basis}")
         if "{basis}" in before:
-            out[at] = head + acts[at] + tail + dates[at] + after
+            acts = _words(BASIS, rows["note_basis"].to_numpy()[at])
+            filled = pc.binary_join_element_wise(head, acts, tail, dates, after, "")
         else:
-            out[at] = before + dates[at] + after
+            filled = pc.binary_join_element_wise(before, dates, after, "")
+        out = pc.replace_with_mask(out, pa.array(code == note), filled)
     return out
 
 
-def _basis_text(rows: pd.DataFrame, agreed: pd.Series) -> np.ndarray:
+def _basis_text(rows: pd.DataFrame, agreed: pd.Series) -> pa.Array:
     """'<what> <date>; <how the period was set>; <note>' for each row."""
-    labels = _strings(np.asarray(BASIS + [""], dtype=object)[rows["basis"].to_numpy()])
-    dates = _date_text(rows["basis_date"].to_numpy())
-    dates_or_null = _strings(pd.Series(dates).replace("", None).to_numpy(dtype=object))
-    how = rows["how"].to_numpy()
-    how_words = np.asarray(HOW, dtype=object)[np.maximum(how, 0)]
-    how_words[(how < 0) | (how == AGREED_END)] = None
-    agreed_words = _join(
-        _strings(np.full(len(rows), "agreed period: ", dtype=object)),
-        _strings(agreed.astype(object).where(agreed.notna(), "")),
+    what = _join(
+        _words(BASIS, rows["basis"].to_numpy()),
+        _date_text(rows["basis_date"].to_numpy()),
+        separator=" ",
     )
-    how_text = pc.if_else(pa.array(how == AGREED_PERIOD), agreed_words, _strings(how_words))
-    note = _strings(_note_text(rows))
-    text = _join(_join(labels, dates_or_null, separator=" "), how_text, note, separator="; ")
-    return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+    how = rows["how"].to_numpy()
+    how_words = _words(HOW, np.where((how < 0) | (how == AGREED_END), -1, how))
+    agreed_words = pc.binary_join_element_wise(
+        "agreed period: ", _single(as_arrow_strings(agreed)), "", null_handling="replace"
+    )
+    how_text = pc.if_else(pa.array(how == AGREED_PERIOD), agreed_words, how_words)
+    return _join(what, how_text, _note_text(rows), separator="; ")
 
 
-def _action_text(rows: pd.DataFrame) -> np.ndarray:
-    """The advice per row, looked up once per (kind, case)."""
+def _action_text(rows: pd.DataFrame) -> pa.Array:
+    """The advice per row, from a table of every (kind, case)."""
     kind = rows["kind"].cat.codes.to_numpy().astype(np.int64)
     case = rows["action"].to_numpy().astype(np.int64)
     expired = (rows["status"].cat.codes.to_numpy() == STATUSES.index("expired")) & (
         case != CASE["met"]
     )
     case = np.where(expired, CASE["expired"], case)
-    words = np.array(
-        [[ACTIONS.get((k, c), ACTIONS.get((k, "live"), "")) for c in ACTION_CASES] for k in KINDS],
-        dtype=object,
-    )
-    return words[kind, case]
+    table = [ACTIONS.get((k, c), ACTIONS.get((k, "live"), "")) for k in KINDS for c in ACTION_CASES]
+    return _words(table, kind * len(ACTION_CASES) + case)

@@ -57,7 +57,15 @@ def test_load_is_idempotent_and_a_second_file_needs_replace(
     assert run("load", "m.csv", "--as-of", "2026-10-31", "--replace").exit_code == 0
     with Workspace.open(workspace) as store:
         assert store.snapshots()["file"].tolist() == ["m.csv"]
-        assert store.latest()[1]["loan_id"].tolist() == ["L1", "L2"]
+        day, frame = store.latest()
+    assert day == pd.Timestamp("2026-10-31")
+    assert frame["loan_id"].tolist() == ["L1", "L2"]
+    assert str(frame["maturity_date"].dtype) == "datetime64[ns]"  # dates, not date objects
+    assert frame["maturity_date"].tolist() == [
+        pd.Timestamp("2022-06-30"),
+        pd.Timestamp("2026-01-01"),
+    ]
+    assert frame["source_row"].tolist() == [2, 3]
 
 
 def test_snapshots_list_drop_and_latest_is_used(tmp_path: Path, run: Any) -> None:

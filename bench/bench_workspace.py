@@ -47,20 +47,20 @@ def main() -> None:
     inspect = timed(["inspect", path, "--format", "json", "-o", str(OUT / "inspect.json")])
     load = timed(["load", path, "--as-of", AS_OF], fresh=True)
     report("npl inspect (the read)", inspect)
-    report("npl load (target <= 1.5x inspect)", load, inspect)
+    report("npl load (target <= 1.5x inspect)", load, inspect, "inspect")
     again = timed(["load", path, "--as-of", AS_OF], repeat=1)
-    report("npl load of the same file again (no change)", again, inspect)
+    report("npl load of the same file again (no change)", again, inspect, "inspect")
     out = str(OUT / "due.csv")
     limitation = ["limitation", "--as-of", AS_OF, "-f", "csv", "-o", out]
     from_csv = timed([*limitation[:1], path, *limitation[1:]])
     from_store = timed(limitation)
     report("npl limitation from the CSV", from_csv)
-    report("npl limitation from the workspace (target <= 1x)", from_store, from_csv)
+    report("npl limitation from the workspace (target <= 1x)", from_store, from_csv, "the CSV")
     actions = write_actions(args.actions, args.rows)
     imported = timed(["action", "import", str(actions)], repeat=1)
     report(f"npl action import of {args.actions:,} rows (target < 5 s)", imported)
     with_actions = timed(limitation)
-    report("  the same with those actions applied", with_actions, from_csv)
+    report("  the same with those actions applied", with_actions, from_csv, "the CSV")
 
 
 def write_actions(count: int, rows: int) -> Path:

@@ -55,6 +55,11 @@ def measure(code: str, repeat: int = 3) -> dict[str, float]:
     return {"seconds": seconds, "peak_mib": max(r["peak_mib"] for r in runs)}
 
 
-def report(label: str, result: dict[str, float], floor: dict[str, float] | None = None) -> None:
-    ratio = f"  {result['seconds'] / floor['seconds']:5.2f}x the floor" if floor else ""
+def report(
+    label: str,
+    result: dict[str, float],
+    reference: dict[str, float] | None = None,
+    against: str = "the floor",
+) -> None:
+    ratio = f"  {result['seconds'] / reference['seconds']:5.2f}x {against}" if reference else ""
     print(f"{label:<46} {result['seconds']:7.2f} s  peak {result['peak_mib']:7.0f} MiB{ratio}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
@@ -73,6 +74,7 @@ def load(
     messages = stderr_console()
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(file_hash, ledger)  # reads the file beside the parse below
+        pool.submit(importlib.import_module, "duckdb")  # and has the store's engine ready
         if _already_held(path, day, hashing, wait):
             _say_unchanged(ledger, day)
             return

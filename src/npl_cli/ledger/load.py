@@ -197,8 +197,9 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped], check_ids: bool = T
     source_file = path.name
     by_name = {m.canonical: m for m in mapping}
     by_header = {m.header: m for m in mapping}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        # Columns are independent and Arrow/numpy release the GIL: one column per core.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        # Columns are independent and Arrow/numpy release the GIL: one column per core (at
+        # most 4, so memory stays bounded on large machines).
         cleaned = pool.map(
             lambda header, column: _clean(column, by_header.get(header)),
             raw.cells.column_names,

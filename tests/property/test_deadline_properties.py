@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from npl_cli.deadlines import EVENT_COLUMNS, compute_deadlines
-from npl_cli.periods import add_months
+from npl_cli.periods import act_by, add_months
 
 DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31))
 AS_OF = pd.Timestamp("2026-11-30")
@@ -77,3 +77,18 @@ def test_long_columns_take_the_lookup_path_to_the_same_dates(
         ~np.isnat(dates[300:])
     ].all()
     assert np.isnat(shifted).sum() == np.isnat(dates).sum()
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_act_by_on_a_long_column_matches_it_row_by_row(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    days = np.datetime64("2016-01-01", "D") + rng.integers(0, 4_000, 6_000)
+    deadlines = days.astype("datetime64[ns]")
+    deadlines[rng.random(6_000) < 0.1] = np.datetime64("NaT")
+    whole = act_by(deadlines)  # over 4,096 rows: one computation per distinct day
+    in_pieces = np.concatenate([act_by(deadlines[i : i + 1_000]) for i in range(0, 6_000, 1_000)])
+    assert np.array_equal(whole, in_pieces, equal_nan=True)
+    working = ~np.isnat(whole)
+    assert (whole[working] <= deadlines[working]).all()
+    assert np.is_busday(whole[working].astype("datetime64[D]")).all()

@@ -84,8 +84,8 @@ def _joined_text(groups: Groups, codes: np.ndarray, values: pd.Series, count: in
     encoded = pc.dictionary_encode(_single_chunk(as_arrow_strings(values)))
     text_code = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)[groups.order]
     debtor = codes[groups.order]
-    distinct = len(encoded.dictionary)
-    first_time = ~pd.Series(debtor * distinct + text_code).duplicated().to_numpy()
+    pair = debtor * (len(encoded.dictionary) + 1) + (text_code + 1)  # one key per (debtor, text)
+    first_time = ~pd.Series(pair).duplicated().to_numpy()
     keep = np.flatnonzero(first_time & (text_code >= 0))
     debtor, text_code = debtor[keep], text_code[keep]
     starts = np.flatnonzero(np.r_[True, debtor[1:] != debtor[:-1]]) if len(keep) else keep

@@ -26,8 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from npl_cli.periods import NAT, act_by, add_months, add_years, as_days, days_between
-from npl_cli.text import as_arrow_strings, contains_any, positions_in
+from npl_cli.periods import NAT, act_by, add_months, add_years, as_days, date_column, days_between
+from npl_cli.text import contains_any, one_chunk_strings, positions_in
 
 TRANSITION = np.datetime64("2017-10-01", "ns")  # Civil Code general provisions in force
 NEW_GUARANTEE_LAW = np.datetime64("2021-01-01", "ns")
@@ -379,12 +379,6 @@ def borrower_events(events: pd.DataFrame, settings: DeadlineSettings) -> EventAr
 Rows = dict[str, np.ndarray]
 
 
-def _dates(frame: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in frame:
-        return np.full(len(frame), NAT)
-    return np.asarray(frame[column], dtype="datetime64[ns]").copy()
-
-
 def _rows(loan: np.ndarray, kind: str, deadline: np.ndarray, **columns: np.ndarray) -> Rows:
     """Deadline rows with every column the table has (codes, not words)."""
     n = len(loan)
@@ -477,9 +471,9 @@ def compute_deadlines(
 def claim_start(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """When the limitation starts (and the BASIS code of why): the maturity date, or the
     acceleration date if earlier; without a maturity date, the overdue start (conservative)."""
-    maturity = _dates(frame, "maturity_date")
-    accelerated = _dates(frame, "accelerated_on")
-    overdue = _dates(frame, "overdue_since")
+    maturity = date_column(frame, "maturity_date")
+    accelerated = date_column(frame, "accelerated_on")
+    overdue = date_column(frame, "overdue_since")
     start = maturity.copy()
     basis = np.full(len(frame), B["maturity"], dtype=np.int64)
     earlier = ~np.isnat(accelerated) & (np.isnat(start) | (accelerated < start))
@@ -529,7 +523,7 @@ def _claim_rows(
     waiver = late & np.isin(clock.late_kind, [EVENT_BASIS[k] for k in DEBTOR_ACTS])
     note[waiver] = LATE_DEBTOR_ACT
     note_basis = clock.late_kind
-    judged = ~np.isnat(_dates(loans, "judgment_effective_on")[has])
+    judged = ~np.isnat(date_column(loans, "judgment_effective_on")[has])
     litigating = ~np.isnat(clock.suit_date) | judged
     status = np.full(len(has), -1, dtype=np.int8)
     status[litigating] = STATUSES.index("in_litigation")
@@ -645,9 +639,7 @@ def _guarantee_mode(modes: Distinct, signed: np.ndarray, settings: DeadlineSetti
 
 def split_guarantors(guarantors: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """(row position, name) for every guarantor named in the column (、，,;；/ separated)."""
-    text = as_arrow_strings(guarantors)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
+    text = one_chunk_strings(guarantors)
     parts = pc.split_pattern_regex(text, r"[、，,;；/]+")
     names = pc.utf8_trim_whitespace(pc.list_flatten(parts))
     parents = pc.list_parent_indices(parts).to_numpy()
@@ -678,13 +670,13 @@ def _guarantee_rows(
         )
     guarantor = np.flatnonzero(~missing & live[loan])
     loan, g_start = loan[guarantor], g_start[guarantor]
-    signed = _dates(loans, "guarantee_signed_on")[loan]
+    signed = date_column(loans, "guarantee_signed_on")[loan]
     periods = Distinct.of(loans, "guarantee_period", loan)
     end, counted_from, how = _guarantee_terms(periods, signed, g_start, settings)
     mode = _guarantee_mode(Distinct.of(loans, "guarantee_mode", loan), signed, settings)
     demands = _guarantor_demands(events, loan, guarantor, names)
     first_demand = _first_demand_within(demands, g_start, end, len(loan))
-    sued = _dates(loans, "lawsuit_filed_on")[loan]
+    sued = date_column(loans, "lawsuit_filed_on")[loan]
     sued_in_time = (sued > g_start) & (sued <= end)
     demanded = ~np.isnat(first_demand)
     general = mode == CASE["general"]
@@ -776,8 +768,8 @@ def _guarantor_limitation(
 def _enforcement_rows(
     loans: pd.DataFrame, borrower: EventArrays, today: np.datetime64, live: np.ndarray
 ) -> Rows:
-    performance = _dates(loans, "performance_due_on")
-    judgment = _dates(loans, "judgment_effective_on")
+    performance = date_column(loans, "performance_due_on")
+    judgment = date_column(loans, "judgment_effective_on")
     has = np.flatnonzero((~np.isnat(performance) | ~np.isnat(judgment)) & live)
     performance, judgment = performance[has], judgment[has]
     base = np.where(np.isnat(performance), judgment, performance)
@@ -787,7 +779,7 @@ def _enforcement_rows(
     local = renumber[borrower.loan]
     keep = (local >= 0) & ~borrower.suit  # the debtor's acts and demands; suits are over
     clock = walk(base, base_basis, two_years, borrower.where(keep, local[keep]), today)
-    applied = _dates(loans, "enforcement_applied_on")[has]
+    applied = date_column(loans, "enforcement_applied_on")[has]
     in_time = ~np.isnat(applied) & (applied <= clock.deadline)
     too_late = ~np.isnat(applied) & (applied > clock.deadline)
     status = np.where(
@@ -879,18 +871,12 @@ def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
 
 def _party_text(deadlines: Deadlines, rows: pd.DataFrame, borrowers: pd.Series) -> pa.Array:
     """The guarantor's name on guarantor rows, the borrower's on the others."""
-    party = _single(as_arrow_strings(borrowers))
+    party = one_chunk_strings(borrowers)
     guarantor = rows["guarantor"].to_numpy()
     if not (guarantor >= 0).any():
         return party
     names = deadlines.guarantors.take(pa.array(guarantor, mask=guarantor < 0))
     return pc.if_else(pa.array(guarantor >= 0), names, party)
-
-
-def _single(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """One plain string array (pandas holds large_string, in chunks), to join with others."""
-    values = values.cast(pa.string())
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _join(*parts: pa.Array | pa.Scalar, separator: str = "") -> pa.Array:
@@ -927,7 +913,7 @@ def _basis_text(rows: pd.DataFrame, agreed: pd.Series) -> pa.Array:
     how = rows["how"].to_numpy()
     how_words = _words(HOW, np.where((how < 0) | (how == AGREED_END), -1, how))
     agreed_words = pc.binary_join_element_wise(
-        "agreed period: ", _single(as_arrow_strings(agreed)), "", null_handling="replace"
+        "agreed period: ", one_chunk_strings(agreed), "", null_handling="replace"
     )
     how_text = pc.if_else(pa.array(how == AGREED_PERIOD), agreed_words, how_words)
     return _join(what, how_text, _note_text(rows), separator="; ")

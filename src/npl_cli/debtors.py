@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from npl_cli.text import as_arrow_strings
+from npl_cli.text import one_chunk_strings
 
 TEXT_JOIN = "；"
 TEXT_COLUMNS = ("contact_status", "overdue_reason", "notes", "product", "ethnicity",
@@ -81,7 +81,7 @@ class Groups:
 def _joined_text(groups: Groups, codes: np.ndarray, values: pd.Series, count: int) -> pd.Series:
     """The distinct texts of each debtor's loans, most overdue loan first, joined with '；'
     (Arrow-backed text, so the rules read it without conversion)."""
-    encoded = pc.dictionary_encode(_single_chunk(as_arrow_strings(values)))
+    encoded = pc.dictionary_encode(one_chunk_strings(values))
     text_code = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)[groups.order]
     debtor = codes[groups.order]
     pair = debtor * (len(encoded.dictionary) + 1) + (text_code + 1)  # one key per (debtor, text)
@@ -96,10 +96,6 @@ def _joined_text(groups: Groups, codes: np.ndarray, values: pd.Series, count: in
     position = np.full(count, -1, dtype=np.int64)
     position[debtor[starts]] = np.arange(len(starts))
     return joined.take(pa.array(position, mask=position < 0)).to_pandas()
-
-
-def _single_chunk(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def rollup(

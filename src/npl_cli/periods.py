@@ -72,6 +72,13 @@ def add_years(dates: np.ndarray | pd.Series, years: int | np.ndarray) -> np.ndar
     return add_months(dates, np.asarray(years, dtype=np.int64) * 12)
 
 
+def date_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A frame's date column as a writable datetime64[ns] array (all NaT when absent)."""
+    if column not in frame:
+        return np.full(len(frame), NAT)
+    return np.asarray(frame[column], dtype="datetime64[ns]").copy()
+
+
 def days_between(later: np.ndarray, earlier: np.datetime64 | np.ndarray) -> np.ndarray:
     """Whole days from `earlier` to `later` as float (NaN where either is NaT)."""
     delta = as_days(later) - np.asarray(earlier, dtype="datetime64[ns]").astype("datetime64[D]")

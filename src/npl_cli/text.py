@@ -25,6 +25,13 @@ def as_arrow_strings(text: pd.Series) -> pa.Array | pa.ChunkedArray:
     return values
 
 
+def one_chunk_strings(text: pd.Series) -> pa.Array:
+    """A text column as one plain Arrow string array: what the element-wise kernels (joins,
+    list splits, dictionary codes) take without per-chunk bookkeeping."""
+    values = as_arrow_strings(text).cast(pa.string())
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
 def contains_any(text: pd.Series, words: Sequence[str]) -> np.ndarray:
     """Per row: does the text contain any of the words (case-insensitive)? Missing: False."""
     if not words or len(text) == 0:

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from npl_cli.errors import InputError, NplError
 from npl_cli.ledger import Ledger
+from npl_cli.periods import date_column
 from npl_cli.schema import COLUMNS
 
 SCHEMA_VERSION = 1
@@ -421,11 +422,7 @@ def apply_actions(
             continue
         latest = pd.Series(dates[picked]).groupby(rows[picked]).max()
         at, recorded = latest.index.to_numpy(), latest.to_numpy(dtype="datetime64[ns]")
-        current = (
-            np.asarray(out[column], dtype="datetime64[ns]").copy()
-            if column in out
-            else np.full(len(out), np.datetime64("NaT", "ns"))
-        )
+        current = date_column(out, column)
         current[at] = np.where(
             np.isnat(current[at]) | (recorded > current[at]), recorded, current[at]
         )

@@ -120,7 +120,7 @@ def test_dpd_sources_and_notes() -> None:
         {
             "loan_id": ["A", "B", "C", "D"],
             "balance": [1.0, 1.0, 1.0, 0.0],
-            "overdue_since": pd.to_datetime(["2026-11-01", None, None, None]),
+            "overdue_since": pd.to_datetime(["2026-11-01", "NaT", "NaT", "NaT"]),
             "dpd": [5.0, 40.0, np.nan, np.nan],
             "maturity_date": pd.to_datetime(
                 ["2027-01-01", "2027-01-01", "2026-11-20", "2026-01-01"]

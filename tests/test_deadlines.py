@@ -66,7 +66,7 @@ def computed_window(settings: dict[str, Any]) -> int:
 def only(table: pd.DataFrame, kind: str, party: str | None = None) -> dict[str, Any]:
     rows = table[(table["kind"] == kind) & ((table["party"] == party) if party else True)]
     assert len(rows) == 1, rows
-    row = rows.iloc[0].to_dict()
+    row = {str(key): value for key, value in rows.iloc[0].items()}
     row["deadline"] = None if pd.isna(row["deadline"]) else str(row["deadline"].date())
     return row
 

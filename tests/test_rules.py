@@ -25,7 +25,7 @@ FRAME = pd.DataFrame(
         "balance": [100.0, 5000.0, np.nan],
         "region": ["城关镇", "河口镇", None],
         "contact_status": ["正常", "失联", None],
-        "last_payment_date": pd.to_datetime(["2026-11-01", "2026-05-01", None]),
+        "last_payment_date": pd.to_datetime(["2026-11-01", "2026-05-01", "NaT"]),
         "band": pd.Categorical(
             ["M0", "M2", "M6+"], categories=["M0", "M1", "M2", "M6+"], ordered=True
         ),

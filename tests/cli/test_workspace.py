@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -13,7 +14,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from npl_cli.workspace import Workspace, promise_status
+from npl_cli.errors import InputError
+from npl_cli.workspace import FileHash, Workspace, promise_status
 from tests.conftest import write_csv
 
 HEADER = ["借据号", "借款人", "贷款余额", "到期日", "逾期起始日", "最近催收日", "送达情况",
@@ -110,6 +112,61 @@ def test_a_failed_load_leaves_no_trace(
         assert store.query("SELECT count(*) AS n FROM loans")["n"].iloc[0] == 0
 
 
+def test_rows_skipped_or_rejected_while_storing_are_not_kept(
+    tmp_path: Path, run: Any, workspace: Path
+) -> None:
+    # The loans are inserted before the reader has accounted for the rows; the ones it then
+    # skips (a total row) or rejects (a duplicate id, no balance) must not stay behind.
+    ledger(
+        tmp_path,
+        ROW,
+        ["L2", "李四", "500", "2026-01-01", "", "", "", "", ""],
+        ["L1", "张三", "700", "2022-06-30", "", "", "", "", ""],
+        ["L3", "赵六", "", "2026-01-01", "", "", "", "", ""],
+        ["合计", "", "1500", "", "", "", "", "", ""],
+    )
+    result = run("load", "l.csv", "--as-of", "2026-10-31")
+    assert result.stderr.endswith("2 loans (rows read 5 = used 2 + rejected 2 + skipped 1)\n")
+    with Workspace.open(workspace) as store:
+        day, frame = store.latest()
+        rejects = store.query("SELECT source_row, reason FROM rejects ORDER BY source_row")
+        counts = store.snapshots()[["rows_read", "rows_used", "rows_rejected", "rows_skipped"]]
+    assert frame["loan_id"].tolist() == ["L1", "L2"]
+    assert frame["source_row"].tolist() == [2, 3]
+    assert rejects.values.tolist() == [
+        [4, "duplicate loan id; first at row 2"],
+        [5, "balance is empty"],
+    ]
+    assert counts.values.tolist() == [[5, 2, 2, 1]]
+
+
+def test_a_load_failing_after_the_insert_began_leaves_no_trace(
+    tmp_path: Path, run: Any, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger(tmp_path)
+    assert run("load", "l.csv", "--as-of", "2026-09-30").exit_code == 0
+
+    def failing(*args: Any) -> None:
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr("npl_cli.ledger.load._reject_reasons", failing)
+    ledger(tmp_path, ["L9", "孙七", "10", "2026-01-01", "", "", "", "", ""], name="m.csv")
+    assert run("load", "m.csv", "--as-of", "2026-10-31").exit_code == 1
+    with Workspace.open(workspace, timeout=0) as store:  # and not left locked
+        assert store.snapshots()["file"].tolist() == ["l.csv"]
+        assert store.query("SELECT loan_id FROM loans")["loan_id"].tolist() == ["L1"]
+
+
+def test_file_hash_is_the_sha256_of_the_file(tmp_path: Path) -> None:
+    path = ledger(tmp_path)
+    with FileHash(path) as hashed:
+        assert hashed.result() == hashlib.sha256(path.read_bytes()).hexdigest()
+    with FileHash(tmp_path / "gone.csv") as missing, pytest.raises(InputError) as error:
+        missing.result()
+    assert str(error.value).startswith(f"{tmp_path / 'gone.csv'}: could not read it to hash it: ")
+    assert "No such file or directory" in str(error.value)
+
+
 def test_a_second_writer_waits_then_fails_clearly(
     tmp_path: Path, run: Any, workspace: Path
 ) -> None:
@@ -122,7 +179,7 @@ def test_a_second_writer_waits_then_fails_clearly(
             textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from npl_cli.workspace import Workspace, promise_status
+        from npl_cli.workspace import Workspace
         with Workspace.open(Path({str(workspace)!r})):
             print("holding", flush=True)
             time.sleep(3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ def read_ledger(
     output: Path | None = None,
     rejects: Path | None = None,
     check_ids: bool = True,
+    on_rows: Callable[[pd.DataFrame], None] | None = None,
 ) -> Ledger:
     guard_output(output, [path])
     guard_output(rejects, [path])
@@ -36,6 +38,7 @@ def read_ledger(
             header_row=header_row,
             encoding=encoding,
             check_ids=check_ids,
+            on_rows=on_rows,
         )
     if not check_ids and ledger.rows_rejected:
         stderr_console().print(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import importlib
 import json
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -30,13 +33,15 @@ from npl_cli.cli.common import (
 from npl_cli.cli.loading import read_ledger
 from npl_cli.config import load_settings
 from npl_cli.errors import UsageError
+from npl_cli.ledger import Ledger
 from npl_cli.ledger.actions import read_actions
 from npl_cli.pipeline import loan_history
 from npl_cli.render.workspace import render_actions, render_history, render_snapshots
 from npl_cli.workspace import (
     ACTION_KINDS,
+    FileHash,
+    SnapshotWriter,
     Workspace,
-    file_hash,
     resolve_path,
 )
 
@@ -71,28 +76,14 @@ def load(
     day = resolve_as_of(as_of)
     settings = load_settings(config)
     path = workspace_path(workspace, config)
-    messages = stderr_console()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(file_hash, ledger)  # reads the file beside the parse below
-        pool.submit(importlib.import_module, "duckdb")  # and has the store's engine ready
-        if _already_held(path, day, hashing, wait):
+    with FileHash(ledger) as content_hash:  # hashed by a child process beside the parse
+        if _already_held(path, day, content_hash, wait):
             _say_unchanged(ledger, day)
             return
-        loaded = read_ledger(
-            ledger,
-            sheet=sheet,
-            header_row=header_row,
-            encoding=encoding,
-            settings=settings,
-            check_ids=False,
-        )
-        content_hash = hashing.result()
-    with Workspace.open(path, timeout=wait) as store:
-        outcome = store.load(loaded, day, content_hash, replace=replace)
-    if outcome == "unchanged":
-        _say_unchanged(ledger, day)
-        return
-    messages.print(
+        read = partial(read_ledger, ledger, sheet=sheet, header_row=header_row,
+                       encoding=encoding, settings=settings, check_ids=False)  # fmt: skip
+        loaded, outcome = _store(read, path, day, replace=replace, wait=wait, hashed=content_hash)
+    stderr_console().print(
         f"{outcome} snapshot {day:%Y-%m-%d} in {path}: {loaded.rows_used:,} loans "
         f"(rows read {loaded.rows_read:,} = used {loaded.rows_used:,} + rejected "
         f"{loaded.rows_rejected:,} + skipped {loaded.rows_skipped:,})",
@@ -100,13 +91,38 @@ def load(
     )
 
 
-def _already_held(path: Path, day: pd.Timestamp, hashing: Future[str], wait: float) -> bool:
+def _already_held(path: Path, day: pd.Timestamp, content_hash: FileHash, wait: float) -> bool:
     """Is this very file the snapshot of `day` already? Checked before the ledger is parsed."""
     if not path.exists():
         return False
     with Workspace.open(path, timeout=wait) as store:
         held = store.snapshot_hash(day)
-    return held is not None and held == hashing.result()
+    return held is not None and held == content_hash.result()
+
+
+def _store(
+    read: Callable[..., Ledger],
+    path: Path,
+    day: pd.Timestamp,
+    *,
+    replace: bool,
+    wait: float,
+    hashed: FileHash,
+) -> tuple[Ledger, str]:
+    """Read the ledger and store it as the snapshot of `day`: the ledger, and 'loaded' or
+    'replaced'. The store is opened once the rows are coerced (a file that cannot be read
+    never touches it), and they are inserted while the reader accounts for them."""
+    writers: list[SnapshotWriter] = []
+    with ExitStack() as opened, ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(importlib.import_module, "duckdb")  # the store's engine ready when needed
+
+        def start_storing(rows: pd.DataFrame) -> None:
+            store = opened.enter_context(Workspace.open(path, timeout=wait))
+            writers.append(opened.enter_context(store.storing(day, replace=replace)))
+            writers[0].start(rows)
+
+        loaded = read(on_rows=start_storing)
+        return loaded, writers[0].finish(loaded, hashed.result())
 
 
 def _say_unchanged(ledger: Path, day: pd.Timestamp) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,10 +97,14 @@ def load_ledger(
     header_row: int | None = None,
     encoding: str | None = None,
     check_ids: bool = True,
+    on_rows: Callable[[pd.DataFrame], None] | None = None,
 ) -> Ledger:
     """Read a ledger file into the canonical frame. `columns` maps canonical names to headers.
     `check_ids` adds the checksum warnings on ID numbers and credit codes (only `inspect`
-    shows warnings, so the other commands skip the work)."""
+    shows warnings, so the other commands skip the work). `on_rows`, if given, is called with
+    every row's canonical values (with `source_row`) as soon as they are coerced, before the
+    rows are accounted for: the ledger's frame is the subset of them that is used. It lets a
+    caller start work with them while the accounting runs."""
     path = Path(path)
     overrides = dict(columns or {})
     unknown = [name for name in overrides if name not in COLUMN_BY_NAME]
@@ -114,7 +118,7 @@ def load_ledger(
         encoding=encoding,
     )
     mapping = map_columns(path, raw.headers, overrides)
-    return _build(path, raw, mapping, check_ids)
+    return _build(path, raw, mapping, check_ids, on_rows)
 
 
 def map_columns(path: Path, headers: list[str], overrides: Mapping[str, str]) -> list[Mapped]:
@@ -193,34 +197,16 @@ def _flags(mask: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _build(path: Path, raw: RawTable, mapping: list[Mapped], check_ids: bool = True) -> Ledger:
+def _build(
+    path: Path,
+    raw: RawTable,
+    mapping: list[Mapped],
+    check_ids: bool = True,
+    on_rows: Callable[[pd.DataFrame], None] | None = None,
+) -> Ledger:
     source_file = path.name
     by_name = {m.canonical: m for m in mapping}
-    by_header = {m.header: m for m in mapping}
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        # Columns are independent and Arrow/numpy release the GIL: one column per core (at
-        # most 4, so memory stays bounded on large machines).
-        cleaned = pool.map(
-            lambda header, column: _clean(column, by_header.get(header)),
-            raw.cells.column_names,
-            raw.cells.columns,
-        )
-        cells = dict(zip(raw.cells.column_names, cleaned, strict=True))
-        coerced = list(
-            pool.map(
-                lambda m: _coerce_column(
-                    cells[m.header], COLUMN_BY_NAME[m.canonical].kind, m.factor
-                ),
-                mapping,
-            )
-        )
-        extra = [h for h in raw.headers if h not in by_header]
-        extra_series = list(pool.map(lambda header: coerce.to_series(cells[header]), extra))
-    skip_reason = _non_data_reason(cells, by_name["loan_id"].header, by_name["balance"].header)
-    data_row = skip_reason.isna().to_numpy()
-    skipped = skip_reason.value_counts().to_dict()
-    if raw.blank_rows:
-        skipped["blank"] = skipped.get("blank", 0) + raw.blank_rows
+    cells, coerced, extra = _coerce_all(raw, mapping)
     rows = raw.source_rows
 
     frame: dict[str, object] = {}
@@ -229,14 +215,21 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped], check_ids: bool = T
         frame[m.canonical] = values
         if bad is not None and bad.any():
             warnings.append((m.header, bad, message))
-    if "debtor_id" in by_name and check_ids:
-        findings = coerce.id_findings(cells[by_name["debtor_id"].header])
-        warnings.append((by_name["debtor_id"].header, pd.notna(findings), findings))
-    frame.update(zip(extra, extra_series, strict=True))
+    frame.update(extra)
     table = pd.DataFrame(frame, copy=False)  # a block per column: no consolidation copy
     table["source_file"] = source_file
     table["source_row"] = rows
+    if on_rows is not None:
+        on_rows(table)
 
+    if "debtor_id" in by_name and check_ids:
+        findings = coerce.id_findings(cells[by_name["debtor_id"].header])
+        warnings.append((by_name["debtor_id"].header, pd.notna(findings), findings))
+    skip_reason = _non_data_reason(cells, by_name["loan_id"].header, by_name["balance"].header)
+    data_row = skip_reason.isna().to_numpy()
+    skipped = skip_reason.value_counts().to_dict()
+    if raw.blank_rows:
+        skipped["blank"] = skipped.get("blank", 0) + raw.blank_rows
     reject_reason, reject_column = _reject_reasons(table, cells, by_name, data_row)
     rejected = reject_reason.notna().to_numpy()
     used_mask = data_row & ~rejected
@@ -269,8 +262,38 @@ def _build(path: Path, raw: RawTable, mapping: list[Mapped], check_ids: bool = T
         skipped={str(k): int(v) for k, v in skipped.items()},
         rejects=rejects,
         problems=all_problems,
-        extra_columns=extra,
+        extra_columns=list(extra),
     )
+
+
+def _coerce_all(
+    raw: RawTable, mapping: list[Mapped]
+) -> tuple[
+    dict[str, pa.ChunkedArray], list[tuple[object, np.ndarray | None, str]], dict[str, pd.Series]
+]:
+    """Cleaned cells by header; each mapped column coerced (values, bad cells, message); the
+    unmapped columns as text by header."""
+    by_header = {m.header: m for m in mapping}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        # Columns are independent and Arrow/numpy release the GIL: one column per core (at
+        # most 4, so memory stays bounded on large machines).
+        cleaned = pool.map(
+            lambda header, column: _clean(column, by_header.get(header)),
+            raw.cells.column_names,
+            raw.cells.columns,
+        )
+        cells = dict(zip(raw.cells.column_names, cleaned, strict=True))
+        coerced = list(
+            pool.map(
+                lambda m: _coerce_column(
+                    cells[m.header], COLUMN_BY_NAME[m.canonical].kind, m.factor
+                ),
+                mapping,
+            )
+        )
+        extra = [h for h in raw.headers if h not in by_header]
+        extra_series = pool.map(lambda header: coerce.to_series(cells[header]), extra)
+        return cells, coerced, dict(zip(extra, extra_series, strict=True))
 
 
 def _clean(column: pa.ChunkedArray, mapped: Mapped | None) -> pa.ChunkedArray:

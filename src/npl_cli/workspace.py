@@ -414,8 +414,11 @@ class SnapshotWriter:
         return "replaced" if self.replacing else "loaded"
 
     def settle(self) -> None:
-        """Wait for the background insert; its error, if any, was raised by `finish`."""
+        """End the background insert before the transaction ends: interrupted when the load
+        failed before `finish`, else already done (its error, if any, raised by `finish`)."""
         if self._inserting is not None:
+            if not self.finished and not self._inserting.done():
+                self.store.connection.interrupt()
             wait([self._inserting])
         self._pool.shutdown()
 

@@ -75,6 +75,28 @@ def test_title_rows_and_total_row_xlsx(tmp_path: Path) -> None:
     )
 
 
+def test_legacy_xls_from_an_old_core_system() -> None:
+    # Made by fixtures/make_legacy_xls.py: title rows, 万元, numeric loan ids, date cells, a
+    # date typed as text, a row without a balance and a total row.
+    ledger = load_ledger(Path(__file__).parent / "fixtures" / "legacy.xls")
+    assert (ledger.sheet, ledger.header_row) == ("贷款台账", 4)
+    assert (ledger.rows_read, ledger.rows_used, ledger.rows_rejected, ledger.rows_skipped) == (
+        4,
+        2,
+        1,
+        1,
+    )
+    assert ledger.frame[["loan_id", "debtor_id", "balance", "source_row"]].values.tolist() == [
+        ["2023001", VALID_ID, 123456.0, 5],
+        ["L002", VALID_CREDIT, 8000.0, 6],
+    ]
+    assert ledger.frame["maturity_date"].tolist() == [pd.Timestamp("2023-05-03")] * 2
+    assert ledger.frame["overdue_since"].iloc[0] == pd.Timestamp("2023-06-01")
+    assert ledger.rejects[["source_row", "column", "reason"]].values.tolist() == [
+        [7, "贷款余额（万元）", "balance is empty"]
+    ]
+
+
 def test_cover_sheet_is_passed_over(tmp_path: Path) -> None:
     path = write_xlsx(
         tmp_path / "l.xlsx",
@@ -121,10 +143,15 @@ def test_two_row_header_with_merged_group_cells(tmp_path: Path) -> None:
 
 def test_wan_yuan_header_is_converted(tmp_path: Path) -> None:
     path = write_csv(
-        tmp_path / "l.csv", [["借据号", "贷款余额（万元）", "到期日"], ["L1", "12.5", "2023-01-01"]]
+        tmp_path / "l.csv",
+        [
+            ["借据号", "贷款余额（万元）", "到期日"],
+            ["L1", "12.5", "2023-01-01"],
+            ["L2", "12.3456", ""],
+        ],
     )
     ledger = load_ledger(path)
-    assert ledger.frame["balance"].tolist() == [125000.0]
+    assert ledger.frame["balance"].tolist() == [125000.0, 123456.0]
     assert [(m.canonical, m.factor) for m in ledger.mapping if m.factor != 1] == [
         ("balance", 10000.0)
     ]
@@ -195,6 +222,7 @@ def test_bad_date_is_a_warning_naming_row_and_column(tmp_path: Path) -> None:
         ("1234.5元", 1234.5),
         (" 1 234.5 ", 1234.5),
         ("12.5万", 125000.0),
+        ("12.3456万", 123456.0),  # to the fen, not 123455.99999999999
         ("-300", -300.0),
     ],
 )

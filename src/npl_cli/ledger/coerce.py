@@ -149,7 +149,13 @@ def parse_amounts(
         amounts = _messy_amounts(values)
     amounts = np.asarray(amounts, dtype=np.float64)
     bad = np.isnan(amounts) & pc.is_valid(values).to_numpy(zero_copy_only=False)
-    return amounts * factor, bad
+    return in_yuan(amounts, factor), bad
+
+
+def in_yuan(amounts: np.ndarray, factor: float) -> np.ndarray:
+    """Amounts in a larger unit converted to yuan, to the fen: 12.3456 万元 is 123456.0 yuan,
+    not the 123455.99999999999 that the float product gives."""
+    return amounts if factor == 1 else np.round(amounts * factor, 2)
 
 
 def _messy_amounts(values: pa.ChunkedArray) -> np.ndarray:
@@ -157,7 +163,7 @@ def _messy_amounts(values: pa.ChunkedArray) -> np.ndarray:
     in_wan = pc.fill_null(pc.ends_with(cleaned, "万"), False).to_numpy(zero_copy_only=False)
     cleaned = pc.replace_substring_regex(cleaned, "万$", "")
     numbers = pd.to_numeric(cleaned.to_pandas(), errors="coerce").to_numpy(dtype=np.float64)
-    return np.where(in_wan, numbers * 10_000, numbers)
+    return np.where(in_wan, in_yuan(numbers, 10_000), numbers)
 
 
 def parse_counts(values: Strings | pd.Series) -> tuple[np.ndarray, np.ndarray]:

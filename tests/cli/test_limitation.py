@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import write_csv
 
 HEADER = ["借据号", "借款人", "贷款余额", "到期日", "最近催收日", "送达情况", "保证人"]
@@ -134,3 +136,21 @@ def test_bad_as_of_is_a_usage_error(tmp_path: Path, run: Any) -> None:
     assert result.stderr == (
         "npl: error: --as-of 'yesterday' is not a date; use YYYY-MM-DD, e.g. 2026-10-31\n"
     )
+
+
+def test_a_narrow_terminal_gets_one_card_per_deadline(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "ledger.xlsx"
+    result = run("limitation", str(sample), "--as-of", "2026-11-30", "--lang", "en", "--top", "1")
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    # 16 expired and 4 due within 90 days, 1 listed
+    assert lines[-1] == "… 19 more; write them all with --format csv|xlsx -o FILE"
+    assert lines[:5] == [
+        "expired: 16 (1 listed)",
+        " DK000000113  高*  party: 梁*英",
+        " kind: guarantee period · deadline: 2026-11-17 · act by: 2026-11-17",
+        " days left: -13 · balance: 9,982.59",
+        " basis: due date 2026-05-17; 6 months ('until paid' counts as unclear)",
+    ]

@@ -269,3 +269,22 @@ def test_court_blacklist_in_a_type_list_is_a_config_error(tmp_path: Path, run: A
         "npl: error: tactics.malicious: court_blacklist is only offered after a judgment "
         "(through the court's defaulter list); list it under tactics.when.after_judgment only\n"
     )
+
+
+def test_a_narrow_terminal_gets_cards_with_every_value_whole(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # a laptop terminal: the table would fold ids and sums
+    result = run(
+        "triage", str(ROOT / "sample_data" / "ledger.xlsx"), "--as-of", "2026-10-31",
+        "--lang", "en", "--top", "1",
+    )  # fmt: skip
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[:5] == [
+        "worklist as of 2026-10-31: top 1 of 78 debtors",
+        "1 高*  320102********4590",
+        "  balance: 127,589 · loans: 2 · dpd: 1062 · band: M6+",
+        "  risk class: loss · debtor type: irresponsible · priority: 10,643.6",
+        "  next deadline kind: guarantee period · days left: 17",
+    ]
+    assert all(len(line) <= 80 for line in lines)

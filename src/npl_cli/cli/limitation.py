@@ -91,6 +91,16 @@ def limitation(
             "(default: 30 days before the as-of date).",
         ),
     ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            "-n",
+            min=1,
+            help="Deadlines to list on screen, nearest first (default 100, or [deadlines] top); "
+            "files get every row.",
+        ),
+    ] = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     encoding: EncodingOpt = None,
@@ -141,8 +151,13 @@ def limitation(
     for note in result.notes:
         messages.print(f"note: {note}", markup=False)
     if fmt is Format.table and output is None:
+        shown = top or int(settings.section("deadlines").get("top", 100))
         render_limitation(
-            result, stdout_console(), lang=resolve_lang(lang, settings.lang), mask=not no_mask
+            result,
+            stdout_console(),
+            lang=resolve_lang(lang, settings.lang),
+            mask=not no_mask,
+            top=shown,
         )
     else:
         write_rows(

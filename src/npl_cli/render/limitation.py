@@ -8,10 +8,14 @@ from rich.table import Table
 
 from npl_cli.pipeline import LimitationResult
 from npl_cli.render.labels import column_label, kind_label
+from npl_cli.render.layout import READABLE_TEXT, Card, field, fits, print_cards
 from npl_cli.render.mask import mask_ids, mask_names
 
 SHOWN = ["loan_id", "debtor_name", "party", "kind", "deadline", "act_by", "days_left", "basis",
          "action", "balance"]  # fmt: skip
+WHOLE_VALUES = {"loan_id", "debtor_name", "party", "deadline", "act_by", "days_left", "balance"}
+SENTENCES = {"basis", "action"}
+CARD_LINES = [["kind", "deadline", "act_by", "days_left", "balance"], ["basis"], ["action"]]
 URGENT_DAYS = 30
 
 
@@ -56,29 +60,59 @@ def _display(rows: pd.DataFrame, lang: str, mask: bool) -> pd.DataFrame:
 def render_limitation(
     result: LimitationResult, console: Console, *, lang: str, mask: bool, top: int | None = None
 ) -> None:
-    rows = result.rows if top is None else result.rows.head(top)
+    rows = result.rows
     if rows.empty:
         console.print(
             f"[green]nothing due within {result.window_days} days and nothing expired[/green]"
         )
+    room = len(rows) if top is None else top
     for group_name, group in _groups(rows):
-        if group.empty:
+        if group.empty or room <= 0:
             continue
+        listed = group.head(room)
+        room -= len(listed)
         title = GROUP_TITLES[lang][group_name].format(urgent=URGENT_DAYS, window=result.window_days)
         style = GROUP_STYLES[group_name]
-        table = Table(title=f"[{style}]{title}: {len(group):,}[/{style}]", title_justify="left")
-        for column in SHOWN:
-            table.add_column(
-                column_label(column, lang),
-                overflow="fold",
-                justify="right" if column in ("days_left", "balance") else "left",
-                max_width=48 if column in ("basis", "action") else None,
-            )
-        for row in _display(group, lang, mask)[SHOWN].itertuples(index=False):
-            table.add_row(*(str(v) for v in row))
-        console.print(table)
+        heading = f"{title}: {len(group):,}"
+        if len(listed) < len(group):
+            heading += f" ({len(listed):,} listed)"
+        display = _display(listed, lang, mask)
+        table = _table(display, lang, f"[{style}]{heading}[/{style}]")
+        if fits(console, table):
+            console.print(table)
+        else:
+            cards = [_card(row, lang) for _, row in display.iterrows()]
+            print_cards(console, heading, cards, lang=lang, title_style=f"bold {style}")
     if top is not None and len(result.rows) > top:
         console.print(
             f"[dim]… {len(result.rows) - top:,} more; write them all with "
             "--format csv|xlsx -o FILE[/dim]"
         )
+
+
+def _table(display: pd.DataFrame, lang: str, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in SHOWN:
+        table.add_column(
+            column_label(column, lang),
+            overflow="fold",
+            justify="right" if column in ("days_left", "balance") else "left",
+            no_wrap=column in WHOLE_VALUES,
+            min_width=READABLE_TEXT if column in SENTENCES else None,
+            max_width=48 if column in SENTENCES else None,
+        )
+    for row in display[SHOWN].itertuples(index=False):
+        table.add_row(*(str(v) for v in row))
+    return table
+
+
+def _card(row: pd.Series, lang: str) -> Card:
+    party = f"  {field(column_label('party', lang), row['party'], lang)}" if row["party"] else ""
+    return Card(
+        lead="",
+        heading=f"{row['loan_id']}  {row['debtor_name']}{party}",
+        lines=[
+            [(column_label(c, lang), str(row[c])) for c in line if row[c] != ""]
+            for line in CARD_LINES
+        ],  # fmt: skip
+    )

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from npl_cli.pipeline import TriageResult
 from npl_cli.render.labels import class_label, column_label, kind_label, tactic_label, type_label
+from npl_cli.render.layout import READABLE_TEXT, Card, fits, print_cards
 from npl_cli.render.mask import mask_ids, mask_names
 
 DEBTOR_SHOWN = ["rank", "debtor_name", "debtor_id", "loans", "balance", "dpd", "band",
@@ -17,6 +18,15 @@ LOAN_SHOWN = ["rank", "loan_id", "debtor_name", "balance", "dpd", "band", "risk_
               "ledger_class", "debtor_type", "next_deadline_kind", "days_left", "priority",
               "tactics", "reasons"]  # fmt: skip
 NUMERIC = {"rank", "loans", "balance", "dpd", "days_left", "priority"}
+WHOLE_VALUES = NUMERIC | {"loan_id", "debtor_id", "debtor_name", "band"}  # never folded
+SENTENCES = {"tactics", "reasons"}
+# On a narrow terminal each row is a card: a heading, then these fields line by line.
+DEBTOR_CARD = (["debtor_name", "debtor_id"],
+               [["balance", "loans", "dpd", "band"], ["risk_class", "debtor_type", "priority"],
+                ["next_deadline_kind", "days_left"], ["tactics"], ["reasons"]])  # fmt: skip
+LOAN_CARD = (["loan_id", "debtor_name"],
+             [["balance", "dpd", "band"], ["risk_class", "ledger_class", "debtor_type", "priority"],
+              ["next_deadline_kind", "days_left"], ["tactics"], ["reasons"]])  # fmt: skip
 
 
 def _display(rows: pd.DataFrame, lang: str, mask: bool) -> pd.DataFrame:
@@ -25,6 +35,8 @@ def _display(rows: pd.DataFrame, lang: str, mask: bool) -> pd.DataFrame:
         shown["debtor_name"] = mask_names(shown["debtor_name"])
         shown["debtor_id"] = mask_ids(shown["debtor_id"])
     shown["balance"] = shown["balance"].map(lambda v: f"{v:,.0f}")
+    shown["dpd"] = shown["dpd"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+    shown["priority"] = shown["priority"].map(lambda v: f"{v:,.1f}")
     shown["risk_class"] = shown["risk_class"].map(lambda c: class_label(c, lang))
     shown["debtor_type"] = shown["debtor_type"].map(lambda t: type_label(t, lang))
     shown["next_deadline_kind"] = shown["next_deadline_kind"].map(
@@ -51,20 +63,46 @@ def render_triage(
         f"worklist as of {result.as_of:%Y-%m-%d}: top {len(rows):,} of "
         f"{len(result.rows):,} {'loans' if result.by == 'loan' else 'debtors'}"
     )
+    display = _display(rows, lang, mask)
+    table = _table(display, shown_columns, lang, title)
+    if fits(console, table):
+        console.print(table)
+    else:
+        heading, lines = LOAN_CARD if result.by == "loan" else DEBTOR_CARD
+        cards = [
+            Card(
+                lead=str(row["rank"]),
+                heading="  ".join(str(row[c]) for c in heading),
+                lines=[
+                    [(column_label(c, lang), str(row[c])) for c in line if row[c] != ""]
+                    for line in lines
+                ],  # fmt: skip
+                style=_style(row),
+            )
+            for _, row in display.iterrows()
+        ]
+        print_cards(console, title, cards, lang=lang)
+    _render_footer(result, console, lang)
+
+
+def _table(display: pd.DataFrame, columns: list[str], lang: str, title: str) -> Table:
     table = Table(title=title, title_justify="left")
-    for column in shown_columns:
+    for column in columns:
         table.add_column(
             column_label(column, lang),
             overflow="fold",
             justify="right" if column in NUMERIC else "left",
-            max_width=40 if column in ("reasons", "tactics") else None,
+            no_wrap=column in WHOLE_VALUES,
+            min_width=READABLE_TEXT if column in SENTENCES else None,
+            max_width=40 if column in SENTENCES else None,
         )
-    display = _display(rows, lang, mask)
     for _, row in display.iterrows():
-        style = "yellow" if row["under"] is True else None
-        table.add_row(*(str(row[c]) for c in shown_columns), style=style)
-    console.print(table)
-    _render_footer(result, console, lang)
+        table.add_row(*(str(row[c]) for c in columns), style=_style(row))
+    return table
+
+
+def _style(row: pd.Series) -> str | None:
+    return "yellow" if row["under"] is True else None  # under-classified: flag it
 
 
 def _render_footer(result: TriageResult, console: Console, lang: str) -> None:

@@ -637,10 +637,13 @@ def _guarantee_mode(modes: Distinct, signed: np.ndarray, settings: DeadlineSetti
     return out
 
 
+GUARANTOR_SEPARATORS = r"[、，,;；/]+"
+
+
 def split_guarantors(guarantors: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """(row position, name) for every guarantor named in the column (、，,;；/ separated)."""
     text = one_chunk_strings(guarantors)
-    parts = pc.split_pattern_regex(text, r"[、，,;；/]+")
+    parts = pc.split_pattern_regex(text, GUARANTOR_SEPARATORS)
     names = pc.utf8_trim_whitespace(pc.list_flatten(parts))
     parents = pc.list_parent_indices(parts).to_numpy()
     keep = pc.greater(pc.utf8_length(names), 0)

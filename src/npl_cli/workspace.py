@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -294,6 +295,24 @@ class Workspace:
         )  # DATE would become Python date objects in pandas: cast in Arrow, in one step
         return day, table.cast(as_timestamps).to_pandas()  # Arrow text stays Arrow-backed
 
+    def loans_for(self, loan_ids: pd.Series) -> tuple[pd.Timestamp | None, pd.DataFrame]:
+        """The latest snapshot's date and its (loan_id, guarantors) rows for these loan ids
+        (no snapshot: None and no rows)."""
+        row = self._first("SELECT max(as_of) FROM snapshots")
+        if not row or row[0] is None:
+            return None, pd.DataFrame({"loan_id": [], "guarantors": []})
+        day = pd.Timestamp(row[0])
+        self.connection.register("wanted", pd.DataFrame({"loan_id": loan_ids.astype(object)}))
+        try:
+            found = self.query(
+                "SELECT loan_id, guarantors FROM loans WHERE as_of = ? "
+                "AND loan_id IN (SELECT loan_id FROM wanted)",
+                [day.date()],
+            )
+        finally:
+            self.connection.unregister("wanted")
+        return day, found
+
     # --- actions -----------------------------------------------------------------------------
 
     def add_actions(self, actions: pd.DataFrame, source: str) -> tuple[int, int]:
@@ -538,6 +557,37 @@ def apply_actions(
         )
         out["broken_promises"] = np.fmax(np.nan_to_num(ledger_counts), counts)
     return out
+
+
+@dataclass
+class Unmatched:
+    """Recorded actions a snapshot cannot place: they take effect only once names match."""
+
+    unknown_loans: list[str]  # loan ids not in the snapshot
+    unknown_parties: pd.DataFrame  # loan_id, party, guarantors: demands naming no guarantor
+
+
+def unmatched_actions(actions: pd.DataFrame, loans: pd.DataFrame) -> Unmatched:
+    """Which `actions` the snapshot's `loans` (loan_id, guarantors) cannot place: a loan id it
+    does not hold, or a guarantor demand naming a party who is not one of the loan's
+    guarantors (such a demand meets no guarantee period)."""
+    from npl_cli.deadlines import split_guarantors
+
+    known = actions["loan_id"].isin(loans["loan_id"]).to_numpy()
+    unknown_loans = list(dict.fromkeys(actions.loc[~known, "loan_id"].astype(str)))
+    demands = actions[known & (actions["kind"] == "guarantor_demand").to_numpy()]
+    named = demands.loc[demands["party"].notna(), ["loan_id", "party"]].astype(object)
+    positions, names = split_guarantors(loans["guarantors"])
+    pairs = pd.DataFrame({
+        "loan_id": loans["loan_id"].to_numpy(dtype=object)[positions],
+        "party": np.asarray(names.to_numpy(zero_copy_only=False), dtype=object),
+        "found": True,
+    })  # fmt: skip
+    checked = named.merge(pairs, on=["loan_id", "party"], how="left")
+    strangers = checked[checked["found"].isna()].drop(columns="found").drop_duplicates()
+    listed = loans.set_index("loan_id")["guarantors"]
+    strangers["guarantors"] = strangers["loan_id"].map(listed).fillna("")
+    return Unmatched(unknown_loans, strangers.reset_index(drop=True))
 
 
 def promise_status(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

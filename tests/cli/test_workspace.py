@@ -306,6 +306,29 @@ def test_guarantor_demand_action_meets_the_guarantee_period(tmp_path: Path, run:
     assert after[("guarantee_limitation", "王五")]["deadline"] == "2029-11-20"
 
 
+def test_actions_the_snapshot_cannot_place_are_warned_about(tmp_path: Path, run: Any) -> None:
+    ledger(
+        tmp_path, ["L1", "张三", "1000", "2026-06-30", "2026-06-30", "", "", "王五、赵六明", "连带"]
+    )
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    typo = run("action", "add", "L1", "guarantor_demand", "--date", "2026-11-20", "--party", "王武")
+    assert typo.exit_code == 0
+    assert typo.stderr == (
+        "recorded\nwarning: 王武 is not a guarantor of L1 in snapshot 2026-10-31 (its "
+        "guarantors: 王*、赵*明); the demand meets no guarantee period until the names match\n"
+    )
+    assert deadline_rows(run)[("guarantee_period", "王五")]["status"] == "due"
+    unknown = run("action", "add", "L9", "payment", "--date", "2026-11-20", "--amount", "5")
+    assert unknown.stderr == (
+        "recorded\nwarning: 1 loan id not in snapshot 2026-10-31: L9; their actions count "
+        "once a loaded ledger has them\n"
+    )
+    right = run(
+        "action", "add", "L1", "guarantor_demand", "--date", "2026-11-20", "--party", "王五"
+    )
+    assert right.stderr == "recorded\n"
+
+
 def test_enforcement_application_meets_enforcement(tmp_path: Path, run: Any) -> None:
     ledger(tmp_path)
     run("load", "l.csv", "--as-of", "2026-10-31")

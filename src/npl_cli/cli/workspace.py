@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -32,10 +33,12 @@ from npl_cli.cli.common import (
 )
 from npl_cli.cli.loading import read_ledger
 from npl_cli.config import load_settings
+from npl_cli.deadlines import GUARANTOR_SEPARATORS
 from npl_cli.errors import UsageError
 from npl_cli.ledger import Ledger
 from npl_cli.ledger.actions import read_actions
 from npl_cli.pipeline import loan_history
+from npl_cli.render.mask import mask_names
 from npl_cli.render.workspace import render_actions, render_history, render_snapshots
 from npl_cli.workspace import (
     ACTION_KINDS,
@@ -43,6 +46,7 @@ from npl_cli.workspace import (
     SnapshotWriter,
     Workspace,
     resolve_path,
+    unmatched_actions,
 )
 
 TimeoutOpt = Annotated[
@@ -238,11 +242,14 @@ def add(
         else pd.NaT,
         "promise_amount": promise_amount, "note": note,
     }  # fmt: skip
+    action = pd.DataFrame([row])
     with Workspace.open(workspace_path(workspace), timeout=wait) as store:
-        added, _ = store.add_actions(pd.DataFrame([row]), source="npl action add")
+        added, _ = store.add_actions(action, source="npl action add")
+        day, loans = store.loans_for(action["loan_id"])
     stderr_console().print(
         "recorded" if added else "already recorded; nothing changed", markup=False
     )
+    _warn_unmatched(action, day, loans)
 
 
 @action_app.command("import")
@@ -260,6 +267,7 @@ def import_actions(
     read = read_actions(file, sheet=sheet, header_row=header_row, encoding=encoding)
     with Workspace.open(workspace_path(workspace), timeout=wait) as store:
         added, known = store.add_actions(read.actions, source=file.name)
+        day, loans = store.loans_for(read.actions["loan_id"])
     messages = stderr_console()
     used = read.rows_read - len(read.rejects) - read.rows_skipped
     messages.print(
@@ -270,6 +278,33 @@ def import_actions(
     )
     for row in read.rejects.head(20).itertuples(index=False):
         messages.print(f"  row {row.source_row}: {row.reason}", markup=False)
+    _warn_unmatched(read.actions, day, loans)
+
+
+def _warn_unmatched(actions: pd.DataFrame, day: pd.Timestamp | None, loans: pd.DataFrame) -> None:
+    """Say which recorded actions the latest snapshot cannot place (typos in ids or names)."""
+    if day is None or actions.empty:
+        return
+    found = unmatched_actions(actions, loans)
+    messages = stderr_console()
+    snapshot = f"snapshot {day:%Y-%m-%d}"
+    if found.unknown_loans:
+        count = len(found.unknown_loans)
+        shown = ", ".join(found.unknown_loans[:5]) + (" …" if count > 5 else "")
+        messages.print(
+            f"warning: {count:,} loan id{'s' if count > 1 else ''} not in {snapshot}: {shown}; "
+            "their actions count once a loaded ledger has them",
+            markup=False,
+        )
+    for row in found.unknown_parties.head(5).itertuples(index=False):
+        names = [n for n in re.split(GUARANTOR_SEPARATORS, str(row.guarantors)) if n.strip()]
+        listed = "、".join(mask_names(pd.Series(names)).tolist()) if names else "none recorded"
+        messages.print(
+            f"warning: {row.party} is not a guarantor of {row.loan_id} in {snapshot} "
+            f"(its guarantors: {listed}); the demand meets no guarantee period until the "
+            "names match",
+            markup=False,
+        )
 
 
 @action_app.command("list")

@@ -509,3 +509,16 @@ def test_act_by_is_the_last_working_day_on_or_before() -> None:
     dates = np.array(["2027-01-10", "2026-10-03", "2026-11-30"], dtype="datetime64[ns]")
     # a Sunday; inside the National Day holiday (2026-10-01..07); a Monday
     assert [str(d)[:10] for d in act_by(dates)] == ["2027-01-08", "2026-09-30", "2026-11-30"]
+
+
+def test_chinese_words_match_the_english_ones_entry_for_entry() -> None:
+    from npl_cli.deadlines import CHINESE, ENGLISH
+
+    assert len(CHINESE.basis) == len(ENGLISH.basis)
+    assert len(CHINESE.how) == len(ENGLISH.how)
+    assert set(CHINESE.actions) == set(ENGLISH.actions)
+    for english, chinese in zip(ENGLISH.notes, CHINESE.notes, strict=True):
+        for placeholder in ("{date}", "{basis}"):
+            assert english.count(placeholder) == chinese.count(placeholder), chinese
+        if "{basis}" in chinese:  # the note text is filled basis first, then date
+            assert chinese.index("{basis}") < chinese.index("{date}")

@@ -843,9 +843,75 @@ def select(
     return table.take(chosen[order]).reset_index(drop=True)
 
 
-def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
-    """The stable export columns, with basis and action in plain words (text built in Arrow,
-    so even every deadline of a portfolio is written without Python strings per row)."""
+@dataclass(frozen=True)
+class Words:
+    """The words of basis and action in one language (index by index with the English)."""
+
+    basis: Sequence[str]
+    how: Sequence[str]
+    notes: Sequence[str]
+    actions: Mapping[tuple[str, str], str]
+    agreed: str  # before the contract's own words for its period
+    separator: str
+
+
+ENGLISH = Words(BASIS, HOW, NOTES, ACTIONS, agreed="agreed period: ", separator="; ")
+CHINESE = Words(
+    basis=[
+        "到期日", "宣布提前到期", "逾期起始日（无到期日）", "还款", "催收送达",
+        "催收（未记录送达凭证）", "债务确认", "还款承诺", "还款计划", "起诉", "支付令", "仲裁",
+        "财产保全", "申报破产债权", "20年最长期间起算", "主债务到期日", "约定的保证期间届满日",
+        "向保证人催收", "履行期限最后一日", "判决生效（无履行期限，取较早者）",
+    ],
+    how=[
+        "6个月（未约定保证期间）", "约定期间", "",
+        "6个月（约定的届满日不晚于主债务到期日，视为没有约定）",
+        "6个月（约定期间无法识别，请核对合同）",
+        "2年（约定“直至本息还清”，2021年前签订，适用旧法）",
+        "6个月（“直至本息还清”视为约定不明）",
+        "6个月（“直至本息还清”，签订日不详，取较早者）",
+    ],
+    notes=[
+        "",
+        "仅按中断计算将至{date}（不超过20年最长期间）",
+        "时效届满后的行为（{basis} {date}）不产生中断；请查找届满前的中断证据",
+        "时效届满后的行为（{basis} {date}）不产生中断；请查找届满前的中断证据；债务人签字承诺"
+        "或还款可视为放弃时效抗辩（民法典第192条）",
+        "已于{date}起诉债务人",
+        "已于{date}向保证人催收",
+        "主债权诉讼时效更早届满（{date}）：主债务超过诉讼时效，保证人亦可免责"
+        "（最高法诉讼时效规定第18条）",
+        "已于{date}申请执行，但已超过申请执行期间",
+    ],
+    actions={
+        ("claim_limitation", "live"): "寄送催收通知并取得签收回执，或取得债务人签字确认；"
+        "届满前都无法取得的，及时起诉",
+        ("claim_limitation", "expired"): "已过诉讼时效：争取债务人对该笔债务签字确认还款"
+        "（民法典第192条）；查找未登记的中断事由",
+        ("claim_limitation", "in_litigation"): "诉讼中：跟进案件；申请执行期间自判决起算",
+        ("claim_limitation", "met"): "已取得判决：关注申请执行期间",
+        ("guarantee_period", "joint"): "书面催收保证人并留存送达凭证",
+        ("guarantee_period", "general"): "起诉（或仲裁）债务人：一般保证人只因此承担保证责任",
+        ("guarantee_period", "unknown"): "书面催收保证人并起诉债务人（保证方式不明）",
+        ("guarantee_period", "expired"): "保证人免除保证责任（民法典第693条），不能再向其主张",
+        ("guarantee_period", "met"): "已在保证期间内主张：关注保证债务诉讼时效",
+        ("guarantee_limitation", "live"): "再次书面催收保证人并留存送达凭证，或起诉保证人",
+        ("guarantee_limitation", "expired"): "对该保证人已过诉讼时效：争取保证人签字确认还款",
+        ("enforcement", "live"): "向法院申请强制执行",
+        ("enforcement", "expired"): "申请执行期间已过：查找中断事由；抵押权也可能一并丧失",
+        ("enforcement", "met"): "已申请执行：跟进案件",
+    },
+    agreed="约定期间：",
+    separator="；",
+)  # fmt: skip
+WORDS = {"en": ENGLISH, "zh": CHINESE}
+
+
+def output_frame(deadlines: Deadlines, rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The stable export columns, with basis and action in plain words of `lang` (text built
+    in Arrow, so even every deadline of a portfolio is written without Python strings per
+    row). Kinds and statuses stay codes."""
+    words = WORDS[lang]
     loans = deadlines.loans
     position = rows["loan"].to_numpy()
 
@@ -865,8 +931,8 @@ def output_frame(deadlines: Deadlines, rows: pd.DataFrame) -> pd.DataFrame:
         "act_by": act_by(rows["deadline"].to_numpy()),
         "days_left": pd.array(rows["days_left"].to_numpy(), dtype="Float64").astype("Int64"),
         "status": _words(STATUSES, rows["status"].cat.codes.to_numpy()).to_pandas(),
-        "basis": _basis_text(rows, loan_column("guarantee_period")).to_pandas(),
-        "action": _action_text(rows).to_pandas(),
+        "basis": _basis_text(rows, loan_column("guarantee_period"), words).to_pandas(),
+        "action": _action_text(rows, words).to_pandas(),
         "balance": loans["balance"].to_numpy(dtype=float)[position],
     })  # fmt: skip
     return out[OUTPUT_COLUMNS]
@@ -887,7 +953,7 @@ def _join(*parts: pa.Array | pa.Scalar, separator: str = "") -> pa.Array:
     return pc.binary_join_element_wise(*parts, separator, null_handling="skip")
 
 
-def _note_text(rows: pd.DataFrame) -> pa.Array:
+def _note_text(rows: pd.DataFrame, words: Words) -> pa.Array:
     """Each row's remark in words (null where there is none); one pass per kind of remark,
     over its rows only."""
     code = rows["note"].to_numpy()
@@ -895,10 +961,10 @@ def _note_text(rows: pd.DataFrame) -> pa.Array:
     for note in np.unique(code[code > 0]):
         at = np.flatnonzero(code == note)
         dates = _date_text(rows["note_date"].to_numpy()[at])
-        before, after = NOTES[note].split("{date}")
+        before, after = words.notes[note].split("{date}")
         head, _, tail = before.partition("{basis}")
         if "{basis}" in before:
-            acts = _words(BASIS, rows["note_basis"].to_numpy()[at])
+            acts = _words(words.basis, rows["note_basis"].to_numpy()[at])
             filled = pc.binary_join_element_wise(head, acts, tail, dates, after, "")
         else:
             filled = pc.binary_join_element_wise(before, dates, after, "")
@@ -906,23 +972,23 @@ def _note_text(rows: pd.DataFrame) -> pa.Array:
     return out
 
 
-def _basis_text(rows: pd.DataFrame, agreed: pd.Series) -> pa.Array:
+def _basis_text(rows: pd.DataFrame, agreed: pd.Series, words: Words) -> pa.Array:
     """'<what> <date>; <how the period was set>; <note>' for each row."""
     what = _join(
-        _words(BASIS, rows["basis"].to_numpy()),
+        _words(words.basis, rows["basis"].to_numpy()),
         _date_text(rows["basis_date"].to_numpy()),
         separator=" ",
     )
     how = rows["how"].to_numpy()
-    how_words = _words(HOW, np.where((how < 0) | (how == AGREED_END), -1, how))
+    how_words = _words(words.how, np.where((how < 0) | (how == AGREED_END), -1, how))
     agreed_words = pc.binary_join_element_wise(
-        "agreed period: ", one_chunk_strings(agreed), "", null_handling="replace"
+        words.agreed, one_chunk_strings(agreed), "", null_handling="replace"
     )
     how_text = pc.if_else(pa.array(how == AGREED_PERIOD), agreed_words, how_words)
-    return _join(what, how_text, _note_text(rows), separator="; ")
+    return _join(what, how_text, _note_text(rows, words), separator=words.separator)
 
 
-def _action_text(rows: pd.DataFrame) -> pa.Array:
+def _action_text(rows: pd.DataFrame, words: Words) -> pa.Array:
     """The advice per row, from a table of every (kind, case)."""
     kind = rows["kind"].cat.codes.to_numpy().astype(np.int64)
     case = rows["action"].to_numpy().astype(np.int64)
@@ -930,5 +996,6 @@ def _action_text(rows: pd.DataFrame) -> pa.Array:
         case != CASE["met"]
     )
     case = np.where(expired, CASE["expired"], case)
-    table = [ACTIONS.get((k, c), ACTIONS.get((k, "live"), "")) for k in KINDS for c in ACTION_CASES]
+    advice = words.actions
+    table = [advice.get((k, c), advice.get((k, "live"), "")) for k in KINDS for c in ACTION_CASES]
     return _words(table, kind * len(ACTION_CASES) + case)

@@ -68,8 +68,10 @@ def limitation(
     strict_evidence: bool = False,
     since: pd.Timestamp | None = None,
     events: pd.DataFrame | None = None,
+    lang: str = "en",
 ) -> LimitationResult:
-    """Deadlines due within the window and the expired ones (or all), nearest first."""
+    """Deadlines due within the window and the expired ones (or all), nearest first; basis
+    and action in the words of `lang`."""
     if (
         not ledger.has("maturity_date")
         and not ledger.has("overdue_since")
@@ -101,7 +103,7 @@ def limitation(
         due = status == "due"
     counts = {str(k): int(v) for k, v in table["status"].value_counts(sort=False).items() if v}
     return LimitationResult(
-        rows=output_frame(computed, chosen),
+        rows=output_frame(computed, chosen, lang),
         as_of=as_of,
         window_days=options.window_days,
         notes=computed.notes,

@@ -154,3 +154,22 @@ def test_a_narrow_terminal_gets_one_card_per_deadline(
         " days left: -13 · balance: 9,982.59",
         " basis: due date 2026-05-17; 6 months ('until paid' counts as unclear)",
     ]
+
+
+def test_basis_and_action_in_chinese_with_lang_zh(tmp_path: Path, run: Any) -> None:
+    # DOMAIN.md: due 2022-06-30, demand signed for 2024-11-05 -> 2027-11-05; a guarantor with
+    # no agreed period: 6 months from the due date, long gone.
+    ledger(tmp_path, ["L1", "张三", "1000", "2022-06-30", "2024-11-05", "签收", "王五"])
+    result = run(
+        "limitation", "l.csv", "--as-of", "2026-11-30", "--all", "-f", "json", "--lang", "zh"
+    )
+    rows = {row["kind"]: row for row in json.loads(result.stdout)}
+    claim, guarantee = rows["claim_limitation"], rows["guarantee_period"]
+    assert (claim["deadline"], claim["status"]) == ("2027-11-05", "ok")
+    assert claim["basis"] == "催收送达 2024-11-05"
+    assert claim["action"] == (
+        "寄送催收通知并取得签收回执，或取得债务人签字确认；届满前都无法取得的，及时起诉"
+    )
+    assert (guarantee["deadline"], guarantee["status"]) == ("2022-12-30", "expired")
+    assert guarantee["basis"] == "主债务到期日 2022-06-30；6个月（未约定保证期间）"
+    assert guarantee["action"] == "保证人免除保证责任（民法典第693条），不能再向其主张"

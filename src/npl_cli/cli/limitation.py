@@ -130,9 +130,11 @@ def limitation(
         output=output,
         rejects=rejects,
     )
+    language = resolve_lang(lang, settings.lang)
     result = compute_limitation(
         loaded,
         settings,
+        lang=language,
         events=events,
         as_of=day,
         days=days,
@@ -155,7 +157,7 @@ def limitation(
         render_limitation(
             result,
             stdout_console(),
-            lang=resolve_lang(lang, settings.lang),
+            lang=language,
             mask=not no_mask,
             top=shown,
         )

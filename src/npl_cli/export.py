@@ -72,11 +72,14 @@ def defuse_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-ready scalar: dates as YYYY-MM-DD, missing as null, numpy as Python."""
+    """A JSON-ready scalar: dates as YYYY-MM-DD (with the time when there is one, as for when
+    an action was recorded), missing as null, numpy as Python."""
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, datetime) and value.time() != datetime.min.time():
+        return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, pd.Timestamp | datetime | date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, np.generic):
@@ -137,11 +140,37 @@ def write_xlsx(
     """A worklist workbook: frozen header, filters, widths, real dates and formatted numbers;
     text is always written as text (never as a formula)."""
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    _add_sheet(book, frame, sheet, title_row, footer, amount_columns)
+    book.save(path)
+
+
+def write_workbook(
+    sheets: Mapping[str, pd.DataFrame], output: Path, amount_columns: Iterable[str] = ()
+) -> None:
+    """Several tables as the sheets of one workbook, written atomically."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        _add_sheet(book, frame, name, None, None, amount_columns)
+    with atomic_path(output) as temporary:
+        book.save(temporary)
+
+
+def _add_sheet(
+    book: Any,
+    frame: pd.DataFrame,
+    sheet: str,
+    title_row: str | None,
+    footer: list[Any] | None,
+    amount_columns: Iterable[str],
+) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
     ws = book.create_sheet(sheet[:31])
     columns = [str(c) for c in frame.columns]
     amounts = set(amount_columns)
@@ -165,7 +194,6 @@ def write_xlsx(
         ws.append([write(value) for write, value in zip(writers, row, strict=True)])
     if footer:
         ws.append(footer)
-    book.save(path)
 
 
 def _width(series: pd.Series, name: str) -> float:

@@ -13,6 +13,7 @@ from npl_cli.aging import AgingSettings, age, apply_debtor_contagion, bands, fin
 from npl_cli.config import Settings
 from npl_cli.deadlines import (
     KINDS,
+    OUTPUT_COLUMNS,
     STATUSES,
     Deadlines,
     DeadlineSettings,
@@ -405,6 +406,9 @@ def with_actions(
 # --- a loan's history -------------------------------------------------------------------------
 
 
+MOMENTS = {"en": ("snapshot", "now"), "zh": ("快照", "当前")}  # when a history's deadlines stood
+
+
 @dataclass
 class LoanHistory:
     loan_id: str
@@ -414,22 +418,28 @@ class LoanHistory:
 
 
 def loan_history(
-    loan_id: str, snapshots: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp
+    loan_id: str,
+    snapshots: pd.DataFrame,
+    actions: pd.DataFrame,
+    as_of: pd.Timestamp,
+    lang: str = "en",
 ) -> LoanHistory:
     """The record a lawyer asks for: balances and classes per snapshot, the actions and
-    promises, and the deadlines as they stood at each snapshot and as they stand now."""
+    promises, and the deadlines as they stood at each snapshot and as they stand now (basis
+    and advice in the words of `lang`)."""
     from npl_cli.workspace import promise_status
 
     promises = promise_status(actions, as_of)
     status = dict(zip(promises["id"], promises["status"], strict=True)) if len(promises) else {}
     actions = actions.assign(promise_status=actions["id"].map(status))
+    then, now = MOMENTS[lang]
     moments = [
-        (pd.Timestamp(day), f"snapshot {pd.Timestamp(day):%Y-%m-%d}", i)
+        (pd.Timestamp(day), f"{then} {pd.Timestamp(day):%Y-%m-%d}", i)
         for i, day in enumerate(snapshots["as_of"])
     ]
     if len(snapshots):
         moments.append(
-            (pd.Timestamp(as_of), f"now {pd.Timestamp(as_of):%Y-%m-%d}", len(snapshots) - 1)
+            (pd.Timestamp(as_of), f"{now} {pd.Timestamp(as_of):%Y-%m-%d}", len(snapshots) - 1)
         )
     tables = []
     for moment, label, position in moments:
@@ -441,11 +451,11 @@ def loan_history(
         )
         frame, events = with_actions(frame, actions, moment)
         computed = compute_deadlines(frame, events, as_of=moment)
-        rows = output_frame(computed, select(computed, window_days=90, everything=True))
+        rows = output_frame(computed, select(computed, window_days=90, everything=True), lang)
         tables.append(rows.assign(moment=label))
     deadlines = (
-        pd.concat(tables, ignore_index=True)
+        pd.concat(tables, ignore_index=True)[["moment", *OUTPUT_COLUMNS]]
         if tables
-        else pd.DataFrame(columns=["moment", "kind", "party", "deadline", "status", "basis"])
+        else pd.DataFrame(columns=["moment", *OUTPUT_COLUMNS])
     )
     return LoanHistory(loan_id, snapshots, actions, deadlines)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from npl_cli.errors import InputError
 from npl_cli.workspace import FileHash, Workspace, promise_status
@@ -291,6 +292,44 @@ def test_promise_needs_its_three_elements_and_is_tracked(
     history = run("history", "L1", "--as-of", "2026-11-30")
     assert history.exit_code == 0
     assert "kept" in history.stdout and "broken" in history.stdout
+
+
+def test_history_as_the_record_for_a_lawyer(tmp_path: Path, run: Any) -> None:
+    ledger(tmp_path, ["L1", "张三", "1000", "2024-03-15", "2024-03-15", "", "", "王五", "连带"])
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    run("action", "add", "L1", "payment", "--date", "2026-11-10", "--amount", "50")
+    result = run("history", "L1", "--as-of", "2026-11-30", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert (record["loan_id"], record["as_of"]) == ("L1", "2026-11-30")
+    assert [(s["as_of"], s["balance"], s["source_row"]) for s in record["snapshots"]] == [
+        ("2026-10-31", 1000.0, 2)
+    ]
+    assert [(a["kind"], a["date"], a["amount"]) for a in record["actions"]] == [
+        ("payment", "2026-11-10", 50.0)
+    ]
+    deadlines = sorted(
+        (d["moment"], d["kind"], d["party"], d["deadline"], d["status"], d["basis"])
+        for d in record["deadlines"]
+    )
+    assert deadlines == [
+        ("now 2026-11-30", "claim_limitation", "张三", "2029-11-10", "ok", "repayment 2026-11-10"),
+        ("now 2026-11-30", "guarantee_period", "王五", "2024-09-15", "expired",
+         "due date 2024-03-15; 6 months (no period agreed)"),
+        ("snapshot 2026-10-31", "claim_limitation", "张三", "2027-03-15", "ok",
+         "maturity 2024-03-15"),
+        ("snapshot 2026-10-31", "guarantee_period", "王五", "2024-09-15", "expired",
+         "due date 2024-03-15; 6 months (no period agreed)"),
+    ]  # fmt: skip
+    assert run("history", "L1", "-f", "xlsx", "-o", "h.xlsx").exit_code == 0
+    book = load_workbook(tmp_path / "h.xlsx")
+    assert book.sheetnames == ["snapshots", "actions", "deadlines"]
+    assert book["deadlines"].max_row == 5  # the header and four deadlines
+    flat = run("history", "L1", "-f", "csv")
+    assert (flat.exit_code, flat.stderr) == (
+        2,
+        "npl: error: history has three parts: give --format table, json or xlsx\n",
+    )
 
 
 def test_guarantor_demand_action_meets_the_guarantee_period(tmp_path: Path, run: Any) -> None:

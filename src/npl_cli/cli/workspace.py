@@ -20,14 +20,18 @@ from npl_cli.cli.common import (
     AsOfOpt,
     ConfigOpt,
     EncodingOpt,
+    Format,
     HeaderRowOpt,
+    LangOpt,
     LedgerArg,
     NoMaskOpt,
+    OutputOpt,
     SheetOpt,
     WorkspaceOpt,
     handle_errors,
     parse_date_option,
     resolve_as_of,
+    resolve_lang,
     stderr_console,
     stdout_console,
 )
@@ -35,6 +39,7 @@ from npl_cli.cli.loading import read_ledger
 from npl_cli.config import load_settings
 from npl_cli.deadlines import GUARANTOR_SEPARATORS
 from npl_cli.errors import UsageError
+from npl_cli.export import records, write_json_object, write_workbook
 from npl_cli.ledger import Ledger
 from npl_cli.ledger.actions import read_actions
 from npl_cli.pipeline import loan_history
@@ -331,14 +336,25 @@ def list_actions(
 def history(
     loan_id: Annotated[str, typer.Argument(help="The loan (借据号).")],
     as_of: AsOfOpt = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="table, or json / xlsx (one sheet per part)."),
+    ] = Format.table,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
     no_mask: NoMaskOpt = False,
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
+    config: ConfigOpt = None,
 ) -> None:
     """A loan's timeline: each snapshot (balance, DPD, class), its actions and promises, and
-    its deadlines as they stood at each snapshot and as they stand now."""
+    its deadlines as they stood at each snapshot and as they stand now — on screen, or as
+    the record for a lawyer (--format json|xlsx -o FILE)."""
+    if fmt not in (Format.table, Format.json, Format.xlsx):
+        raise UsageError("history has three parts: give --format table, json or xlsx")
     day = resolve_as_of(as_of)
-    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+    settings = load_settings(config)
+    with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
         snaps = store.query(
             "SELECT s.as_of, s.file, l.* EXCLUDE (as_of) FROM loans l JOIN snapshots s "
             "USING (as_of) WHERE l.loan_id = ? ORDER BY s.as_of",
@@ -350,4 +366,19 @@ def history(
     for column in snaps.columns:
         if pd.api.types.is_datetime64_any_dtype(snaps[column]):
             snaps[column] = snaps[column].astype("datetime64[ns]")
-    render_history(loan_history(loan_id, snaps, actions, day), stdout_console(), mask=not no_mask)
+    record = loan_history(loan_id, snaps, actions, day, resolve_lang(lang, settings.lang))
+    if fmt is Format.table and output is None:
+        render_history(record, stdout_console(), mask=not no_mask)
+        return
+    parts = {
+        "snapshots": record.snapshots.dropna(axis=1, how="all"),
+        "actions": record.actions,
+        "deadlines": record.deadlines,
+    }
+    if fmt is Format.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)")
+        write_workbook(parts, output, amount_columns=("balance", "amount", "promise_amount"))
+        return
+    payload = {"loan_id": loan_id, "as_of": f"{day:%Y-%m-%d}"}
+    write_json_object({**payload, **{name: records(part) for name, part in parts.items()}}, output)

@@ -131,7 +131,7 @@ def test_dpd_sources_and_notes() -> None:
     assert dpd.tolist() == [29, 40, 10, 0]
     assert notes == [
         "DPD taken from the ledger's 逾期天数 for 1 overdue loans (no overdue start date)",
-        "DPD counted from the maturity date for 1 loans (no overdue start or 逾期天数)",
+        "DPD counted from the maturity date for 1 loan (no overdue start or 逾期天数)",
     ]
 
 

@@ -461,8 +461,8 @@ def test_paid_off_loans_and_loans_without_dates_are_counted_in_notes() -> None:
     frame = loans({"maturity_date": "2026-06-30", "balance": 0.0}, {"dpd": 10})
     computed = compute_deadlines(frame, as_of=AS_OF)
     assert computed.notes[:2] == [
-        "1 loans with no balance outstanding: no deadlines",
-        "claim limitation not computed for 1 loans: no maturity date, acceleration date or "
+        "1 loan with no balance outstanding: no deadlines",
+        "claim limitation not computed for 1 loan: no maturity date, acceleration date or "
         "overdue start",
     ]
     assert computed.table.empty

@@ -12,7 +12,7 @@ import pandas as pd
 
 from npl_cli.errors import ConfigError
 from npl_cli.schema import LEDGER_CLASS_WORDS, NPL_CLASSES, RISK_CLASSES
-from npl_cli.text import contains_any
+from npl_cli.text import contains_any, counted
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def days_past_due(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[np.ndarray,
         use = np.isnan(dpd) & past_due
         if use.any():
             notes.append(
-                f"DPD counted from the maturity date for {int(use.sum()):,} loans "
+                f"DPD counted from the maturity date for {counted(int(use.sum()), 'loan')} "
                 "(no overdue start or 逾期天数)"
             )
         dpd = np.where(use, (today - maturity).astype(np.float64), dpd)

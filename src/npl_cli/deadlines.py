@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from npl_cli.periods import NAT, act_by, add_months, add_years, as_days, date_column, days_between
-from npl_cli.text import contains_any, one_chunk_strings, positions_in
+from npl_cli.text import contains_any, counted, one_chunk_strings, positions_in
 
 TRANSITION = np.datetime64("2017-10-01", "ns")  # Civil Code general provisions in force
 NEW_GUARANTEE_LAW = np.datetime64("2021-01-01", "ns")
@@ -437,12 +437,15 @@ def compute_deadlines(
     notes: list[str] = []
     live = loans["balance"].to_numpy(dtype=float) > 0
     if (~live).any():
-        notes.append(f"{int((~live).sum()):,} loans with no balance outstanding: no deadlines")
+        notes.append(
+            f"{counted(int((~live).sum()), 'loan')} with no balance outstanding: no deadlines"
+        )
     start, start_basis = claim_start(loans)
     no_start = np.isnat(start) & live
     if no_start.any():
         notes.append(
-            f"claim limitation not computed for {int(no_start.sum()):,} loans: no maturity date, "
+            f"claim limitation not computed for {counted(int(no_start.sum()), 'loan')}: no "
+            "maturity date, "
             "acceleration date or overdue start"
         )
     borrower = borrower_events(events, settings)

@@ -34,7 +34,7 @@ from npl_cli.schema import (
     RISK_CLASS_LABELS,
     RISK_CLASSES,
 )
-from npl_cli.text import contains_any, positions_in
+from npl_cli.text import contains_any, counted, positions_in
 
 
 @dataclass
@@ -318,7 +318,8 @@ def triage(
     floors, moved = apply_debtor_contagion(aged, debtor, aging)
     if moved:
         notes.append(
-            f"{moved:,} loans of non-retail debtors with more than 10% NPL raised to substandard"
+            f"{counted(moved, 'loan')} of non-retail debtors with more than 10% NPL raised to "
+            "substandard"
         )
     aged = finish_classes(aged, floors)
     used = fields_used(rules)

@@ -11,6 +11,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 loan', '2 loans', '1,000 loans' (nouns that take an -s)."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 def as_arrow_strings(text: pd.Series) -> pa.Array | pa.ChunkedArray:
     """A text column as Arrow strings: zero-copy when it is Arrow-backed already."""
     try:

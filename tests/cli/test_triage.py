@@ -199,7 +199,7 @@ def test_json_goes_to_stdout_messages_to_stderr(tmp_path: Path, run: Any) -> Non
     ledger(tmp_path, ["L1", "甲", "A", "1000", "2026-09-01", "2026-09-01", "", "", "", "", "", ""])
     result = run("triage", "l.csv", "--as-of", "2026-11-30", "-f", "json")
     assert json.loads(result.stdout)[0]["debtor_id"] == "A"
-    assert result.stderr.splitlines()[0] == "as of 2026-11-30: 1 debtors ranked from 1 loans"
+    assert result.stderr.splitlines()[0] == "as of 2026-11-30: 1 debtor ranked from 1 loan"
 
 
 @pytest.mark.parametrize(
@@ -288,3 +288,13 @@ def test_a_narrow_terminal_gets_cards_with_every_value_whole(
         "  next deadline kind: guarantee period · days left: 17",
     ]
     assert all(len(line) <= 80 for line in lines)
+
+
+def test_unreadable_cells_are_counted_in_a_note(tmp_path: Path, run: Any) -> None:
+    ledger(tmp_path, ["L1", "张三", "", "1000", "2023-13-45", "", "正常", "", "", "", "", ""])
+    result = run("triage", "l.csv", "--as-of", "2026-11-30", "-f", "json")
+    assert result.exit_code == 0
+    assert (
+        "note: 1 cell could not be read (a date, amount or count) and left empty; "
+        "`npl inspect l.csv` lists them by row and column"
+    ) in result.stderr.splitlines()

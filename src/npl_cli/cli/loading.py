@@ -12,6 +12,7 @@ from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import guard_output, write_frame
 from npl_cli.ledger import Ledger, load_ledger
+from npl_cli.text import counted
 
 
 def read_ledger(
@@ -44,6 +45,13 @@ def read_ledger(
         stderr_console().print(
             f"note: {ledger.rows_rejected:,} of {ledger.rows_read:,} rows rejected; "
             f"`npl inspect {path}` lists them (or use --rejects FILE)",
+            markup=False,
+        )
+    unreadable = int((ledger.problems["severity"] == "warning").sum())
+    if not check_ids and unreadable:
+        stderr_console().print(
+            f"note: {counted(unreadable, 'cell')} could not be read (a date, amount or count) "
+            f"and left empty; `npl inspect {path}` lists them by row and column",
             markup=False,
         )
     if rejects is not None:

@@ -35,6 +35,7 @@ from npl_cli.config import load_settings
 from npl_cli.pipeline import TriageFilters
 from npl_cli.pipeline import triage as compute_triage
 from npl_cli.render.triage import render_triage
+from npl_cli.text import counted
 
 
 class By(StrEnum):
@@ -155,9 +156,8 @@ def triage(
     )
     messages = stderr_console()
     messages.print(
-        f"as of {day:%Y-%m-%d}: {len(result.rows):,} "
-        f"{'loans' if by is By.loan else 'debtors'} ranked from {loaded.rows_used:,} "
-        "loans",
+        f"as of {day:%Y-%m-%d}: {counted(len(result.rows), by.value)} ranked from "
+        f"{counted(loaded.rows_used, 'loan')}",
         markup=False,
     )
     for note in result.notes:

@@ -45,6 +45,7 @@ from npl_cli.ledger.actions import read_actions
 from npl_cli.pipeline import loan_history
 from npl_cli.render.mask import mask_names
 from npl_cli.render.workspace import render_actions, render_history, render_snapshots
+from npl_cli.text import counted
 from npl_cli.workspace import (
     ACTION_KINDS,
     FileHash,
@@ -93,7 +94,7 @@ def load(
                        encoding=encoding, settings=settings, check_ids=False)  # fmt: skip
         loaded, outcome = _store(read, path, day, replace=replace, wait=wait, hashed=content_hash)
     stderr_console().print(
-        f"{outcome} snapshot {day:%Y-%m-%d} in {path}: {loaded.rows_used:,} loans "
+        f"{outcome} snapshot {day:%Y-%m-%d} in {path}: {counted(loaded.rows_used, 'loan')} "
         f"(rows read {loaded.rows_read:,} = used {loaded.rows_used:,} + rejected "
         f"{loaded.rows_rejected:,} + skipped {loaded.rows_skipped:,})",
         markup=False,

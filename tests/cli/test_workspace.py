@@ -321,6 +321,17 @@ def test_history_as_the_record_for_a_lawyer(tmp_path: Path, run: Any) -> None:
         ("snapshot 2026-10-31", "guarantee_period", "王五", "2024-09-15", "expired",
          "due date 2024-03-15; 6 months (no period agreed)"),
     ]  # fmt: skip
+    screen = run("history", "L1", "--as-of", "2026-11-30", "--lang", "zh").stdout
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in screen.splitlines()]
+    assert [
+        "当前 2026-11-30",
+        "诉讼时效",
+        "张*",
+        "2029-11-10",
+        "未到期",
+        "还款 2026-11-10",
+    ] in cells
+    assert ["2026-11-10", "还款", "", "50.00", "", "", "", ""] in cells
     assert run("history", "L1", "-f", "xlsx", "-o", "h.xlsx").exit_code == 0
     book = load_workbook(tmp_path / "h.xlsx")
     assert book.sheetnames == ["snapshots", "actions", "deadlines"]

@@ -149,13 +149,20 @@ snapshots_app = typer.Typer(
 
 @snapshots_app.callback()
 @handle_errors
-def snapshots(ctx: typer.Context, workspace: WorkspaceOpt = None, wait: TimeoutOpt = 30.0) -> None:
+def snapshots(
+    ctx: typer.Context,
+    lang: LangOpt = None,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+    config: ConfigOpt = None,
+) -> None:
     """List the snapshots (as-of date, file, rows)."""
     if ctx.invoked_subcommand:
         return
-    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+    with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
         listed = store.snapshots()
-    render_snapshots(listed, stdout_console())
+    language = resolve_lang(lang, load_settings(config).lang)
+    render_snapshots(listed, stdout_console(), lang=language)
 
 
 @snapshots_app.command("drop")
@@ -318,11 +325,13 @@ def _warn_unmatched(actions: pd.DataFrame, day: pd.Timestamp | None, loans: pd.D
 def list_actions(
     loan_id: Annotated[str | None, typer.Argument(help="Only this loan.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    lang: LangOpt = None,
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
+    config: ConfigOpt = None,
 ) -> None:
     """List recorded actions, oldest first."""
-    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+    with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
         actions = store.actions(loan_id)
     if as_json:
         from npl_cli.export import records
@@ -330,7 +339,7 @@ def list_actions(
         for row in records(actions):
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
-    render_actions(actions, stdout_console())
+    render_actions(actions, stdout_console(), lang=resolve_lang(lang, load_settings(config).lang))
 
 
 @handle_errors
@@ -367,9 +376,10 @@ def history(
     for column in snaps.columns:
         if pd.api.types.is_datetime64_any_dtype(snaps[column]):
             snaps[column] = snaps[column].astype("datetime64[ns]")
-    record = loan_history(loan_id, snaps, actions, day, resolve_lang(lang, settings.lang))
+    language = resolve_lang(lang, settings.lang)
+    record = loan_history(loan_id, snaps, actions, day, language)
     if fmt is Format.table and output is None:
-        render_history(record, stdout_console(), mask=not no_mask)
+        render_history(record, stdout_console(), mask=not no_mask, lang=language)
         return
     parts = {
         "snapshots": record.snapshots.dropna(axis=1, how="all"),

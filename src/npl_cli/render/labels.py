@@ -34,6 +34,24 @@ COLUMN_LABELS = {
         "reasons": "理由",
         "region": "地区",
         "customer_type": "客户群体",
+        "as_of": "数据日期",
+        "file": "文件",
+        "rows_read": "读取行数",
+        "rows_used": "采用",
+        "rows_rejected": "剔除",
+        "rows_skipped": "跳过",
+        "moment": "时点",
+        "id": "编号",
+        "date": "日期",
+        "amount": "金额",
+        "method": "方式",
+        "evidence": "送达情况",
+        "note": "备注",
+        "promise_date": "承诺还款日",
+        "promise_amount": "承诺金额",
+        "promise_status": "承诺状态",
+        "overdue_since": "逾期起始日",
+        "action_kind": "催收动作",
     },
     "en": {},
 }
@@ -41,6 +59,26 @@ COLUMN_LABELS = {
 
 def column_label(name: str, lang: str) -> str:
     return COLUMN_LABELS.get(lang, {}).get(name, name.replace("_", " "))
+
+
+# Codes that screens show in words when the language is Chinese (files keep the codes).
+CODE_WORDS_ZH = {
+    # deadline statuses
+    "expired": "已届满", "due": "即将届满", "ok": "未到期", "in_litigation": "诉讼中",
+    "met": "已保全",
+    # promise statuses
+    "open": "未到期", "kept": "已履行", "broken": "已违约",
+    # action kinds
+    "demand": "催收", "payment": "还款", "acknowledgment": "债务确认", "promise": "还款承诺",
+    "repayment_plan": "还款计划", "suit": "起诉", "payment_order": "支付令", "judgment": "判决",
+    "enforcement_application": "申请执行", "guarantor_demand": "向保证人催收", "visit": "上门",
+    "call": "电话", "note": "备注",
+}  # fmt: skip
+
+
+def code_label(code: str, lang: str) -> str:
+    """A status or action kind in words: Chinese for zh, the code itself for en."""
+    return CODE_WORDS_ZH.get(code, code) if lang == "zh" else code
 
 
 def kind_label(code: str, lang: str) -> str:

@@ -10,11 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from npl_cli.pipeline import LoanHistory
+from npl_cli.render.labels import code_label, column_label, kind_label
 from npl_cli.render.layout import READABLE_TEXT, Card, fits, print_cards
 from npl_cli.render.mask import mask_names
 
 AMOUNTS = {"balance", "amount", "promise_amount"}
-FREE_TEXT = {"file", "basis", "note", "evidence", "method"}  # may wrap; every other value is whole
+FREE_TEXT = {"basis", "note", "evidence", "method"}  # may wrap; every other value is whole
 
 
 def cell(value: Any, column: str = "") -> str:
@@ -29,76 +30,87 @@ def cell(value: Any, column: str = "") -> str:
     return str(value)
 
 
-def print_frame(console: Console, frame: pd.DataFrame, columns: Sequence[str], title: str) -> None:
-    """The rows as a table, or as cards (headed by the first column) on a narrow terminal."""
+def print_frame(
+    console: Console, frame: pd.DataFrame, columns: Sequence[str], title: str, lang: str
+) -> None:
+    """The rows as a table, or as cards (headed by the first column) on a narrow terminal;
+    headers in the words of `lang`."""
+    labels = [column_label(name, lang) for name in columns]
     rows = [[cell(v, c) for v, c in zip(row, columns, strict=True)]
             for row in frame[list(columns)].itertuples(index=False)]  # fmt: skip
     table = Table(title=title, title_justify="left")
-    for name in columns:
-        table.add_column(name, overflow="fold", no_wrap=name not in FREE_TEXT,
+    for name, label in zip(columns, labels, strict=True):
+        table.add_column(label, overflow="fold", no_wrap=name not in FREE_TEXT,
                          min_width=READABLE_TEXT if name == "basis" else None)  # fmt: skip
     for values in rows:
         table.add_row(*values)
     if fits(console, table):
         console.print(table)
         return
-    cards = [
-        Card(
-            lead="",
-            heading=values[0],
-            lines=[
-                [
-                    (name, value)
-                    for name, value in zip(columns[1:], values[1:], strict=True)
-                    if value
-                ]
-            ],
-        )  # fmt: skip
-        for values in rows
-    ]
-    print_cards(console, title, cards, lang="en")
+    cards = []
+    for values in rows:
+        heading = f"{labels[0]} {values[0]}" if values[0].isdigit() else values[0]
+        fields = [(label, value) for label, value in zip(labels[1:], values[1:], strict=True)]
+        cards.append(Card(lead="", heading=heading, lines=[[f for f in fields if f[1]]]))
+    print_cards(console, title, cards, lang=lang)
 
 
-def render_snapshots(snapshots: pd.DataFrame, console: Console) -> None:
+def render_snapshots(snapshots: pd.DataFrame, console: Console, *, lang: str) -> None:
     print_frame(
         console,
         snapshots,
         ["as_of", "file", "rows_read", "rows_used", "rows_rejected", "rows_skipped"],
         "snapshots",
+        lang,
     )
 
 
-ACTION_COLUMNS = ["id", "loan_id", "kind", "date", "party", "amount", "method", "evidence",
-                  "promise_date", "promise_amount", "note"]  # fmt: skip
+ACTION_COLUMNS = ["id", "loan_id", "action_kind", "date", "party", "amount", "method",
+                  "evidence", "promise_date", "promise_amount", "note"]  # fmt: skip
 
 
-def render_actions(actions: pd.DataFrame, console: Console) -> None:
-    print_frame(console, actions, ACTION_COLUMNS, f"actions: {len(actions):,}")
+def _action_words(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Actions with their kind (as `action_kind`) and promise status in the words of `lang`."""
+    shown = actions.rename(columns={"kind": "action_kind"})
+    for column in ("action_kind", "promise_status"):
+        if column in shown:
+            shown[column] = shown[column].map(lambda c: code_label(c, lang), na_action="ignore")
+    return shown
 
 
-def render_history(history: LoanHistory, console: Console, *, mask: bool) -> None:
+def render_actions(actions: pd.DataFrame, console: Console, *, lang: str) -> None:
+    shown = _action_words(actions, lang)
+    print_frame(console, shown, ACTION_COLUMNS, f"actions: {len(actions):,}", lang)
+
+
+def render_history(history: LoanHistory, console: Console, *, mask: bool, lang: str) -> None:
     snapshots = history.snapshots.copy()
     deadlines = history.deadlines.copy()
     if mask:
         snapshots["debtor_name"] = mask_names(snapshots["debtor_name"])
         deadlines["party"] = mask_names(deadlines["party"])
+    deadlines["kind"] = deadlines["kind"].map(lambda k: kind_label(k, lang))
+    deadlines["status"] = deadlines["status"].map(lambda s: code_label(s, lang))
     print_frame(
         console,
         snapshots,
         ["as_of", "file", "debtor_name", "balance", "dpd", "ledger_class", "overdue_since"],
         f"loan {history.loan_id}: snapshots",
+        lang,
     )
     if not history.actions.empty:
         print_frame(
             console,
-            history.actions,
-            ["date", "kind", "party", "amount", "evidence", "promise_date", "promise_amount",
-             "promise_status"],
+            _action_words(history.actions, lang),
+            ["date", "action_kind", "party", "amount", "evidence", "promise_date",
+             "promise_amount", "promise_status"],
             "actions",
+            lang,
         )  # fmt: skip
     print_frame(
         console,
         deadlines,
         ["moment", "kind", "party", "deadline", "status", "basis"],
         "deadlines then and now",
+        lang,
     )

@@ -7,6 +7,7 @@ and migrated forward on open.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from npl_cli.ledger import Ledger
 from npl_cli.periods import date_column
 from npl_cli.schema import COLUMNS, REQUIRED
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ACTION_KINDS = ("demand", "payment", "acknowledgment", "promise", "repayment_plan", "suit",
                 "payment_order", "judgment", "enforcement_application", "guarantor_demand",
                 "visit", "call", "note")  # fmt: skip
@@ -123,6 +124,9 @@ MIGRATIONS: dict[int, list[str]] = {
            promise_date DATE, promise_amount DOUBLE, note VARCHAR, source VARCHAR,
            recorded_at TIMESTAMP)""",
     ],
+    # The canonical columns each ledger had (JSON), so that a column it had but left empty
+    # comes back as such, and one it lacked stays absent.
+    2: ["ALTER TABLE snapshots ADD COLUMN columns VARCHAR"],
 }
 
 
@@ -278,13 +282,7 @@ class Workspace:
         rows = table["source_row"].to_numpy()
         if (np.diff(rows) < 0).any():  # stored in ledger order, so this sort is a safeguard
             table = table.take(pa.array(np.argsort(rows, kind="stable")))
-        always = {*REQUIRED, "source_file", "source_row"}  # even in a snapshot of no loans
-        empty = [  # columns the ledger did not have
-            name
-            for name, column in zip(table.column_names, table.columns, strict=True)
-            if column.null_count == len(column) and name not in always
-        ]
-        table = table.drop_columns(empty)
+        table = table.drop_columns(self._absent_columns(day, table))
         as_timestamps = pa.schema(
             [
                 field.with_type(pa.timestamp("ns"))
@@ -312,6 +310,20 @@ class Workspace:
         finally:
             self.connection.unregister("wanted")
         return day, found
+
+    def _absent_columns(self, day: pd.Timestamp, table: pa.Table) -> list[str]:
+        """The stored columns the snapshot's ledger did not have (empty in the store)."""
+        row = self._first("SELECT columns FROM snapshots WHERE as_of = ?", [day.date()])
+        kept = {"source_file", "source_row"}
+        if row and row[0] is not None:
+            kept |= set(json.loads(row[0]))
+            return [name for name in table.column_names if name not in kept]
+        kept |= set(REQUIRED)  # loaded before schema 2: an empty column counts as absent
+        return [
+            name
+            for name, column in zip(table.column_names, table.columns, strict=True)
+            if column.null_count == len(column) and name not in kept
+        ]
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -418,10 +430,13 @@ class SnapshotWriter:
                 [self.day],
             )
             self.store.connection.unregister("unused_rows")
+        present = [name for name in LOAN_COLUMNS if name in ledger.frame.columns]
         self.store._run(
-            "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+            "INSERT INTO snapshots (as_of, file, content_hash, rows_read, rows_used, "
+            "rows_rejected, rows_skipped, loaded_at, columns) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?)",
             [self.day, Path(ledger.file).name, content_hash, ledger.rows_read, ledger.rows_used,
-             ledger.rows_rejected, ledger.rows_skipped],
+             ledger.rows_rejected, ledger.rows_skipped, json.dumps(present)],
         )  # fmt: skip
         extras = _extras_table(ledger)
         if len(extras):

@@ -16,7 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from npl_cli.errors import InputError
-from npl_cli.workspace import FileHash, Workspace, promise_status
+from npl_cli.ledger import load_ledger
+from npl_cli.workspace import MIGRATIONS, FileHash, Workspace, promise_status
 from tests.conftest import write_csv
 
 HEADER = ["借据号", "借款人", "贷款余额", "到期日", "逾期起始日", "最近催收日", "送达情况",
@@ -69,6 +70,41 @@ def test_load_is_idempotent_and_a_second_file_needs_replace(
         pd.Timestamp("2026-01-01"),
     ]
     assert frame["source_row"].tolist() == [2, 3]
+
+
+def test_a_snapshot_has_the_columns_its_ledger_had(
+    tmp_path: Path, run: Any, workspace: Path
+) -> None:
+    path = ledger(tmp_path)  # 最近催收日 and 送达情况 are there but empty
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    with Workspace.open(workspace) as store:
+        _, frame = store.latest()
+    read = load_ledger(path).frame
+    assert list(frame.columns) == list(read.columns)
+    assert frame["last_collection_date"].isna().all()
+    assert "overdue_interest" not in frame
+
+
+def test_a_schema_1_workspace_is_migrated_on_open(tmp_path: Path, workspace: Path) -> None:
+    import duckdb
+
+    old = duckdb.connect(str(workspace))
+    for statement in MIGRATIONS[1]:
+        old.execute(statement)
+    old.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    old.execute("INSERT INTO snapshots VALUES ('2026-09-30', 'old.csv', 'x', 1, 1, 0, 0, now())")
+    old.execute(
+        "INSERT INTO loans (as_of, loan_id, balance, maturity_date, source_file, source_row) "
+        "VALUES ('2026-09-30', 'L1', 100.0, '2024-01-31', 'old.csv', 2)"
+    )
+    old.close()
+    with Workspace.open(workspace) as store:
+        assert store.version() == 2
+        day, frame = store.latest()
+    assert day == pd.Timestamp("2026-09-30")
+    assert list(frame.columns) == ["loan_id", "balance", "maturity_date", "source_file",
+                                   "source_row"]  # fmt: skip
+    assert frame["maturity_date"].tolist() == [pd.Timestamp("2024-01-31")]
 
 
 def test_snapshots_list_drop_and_latest_is_used(tmp_path: Path, run: Any) -> None:
@@ -423,7 +459,7 @@ def test_workspace_info_and_export(tmp_path: Path, run: Any, workspace: Path) ->
     info = json.loads(run("workspace").stdout)
     assert info == {
         "path": str(workspace),
-        "schema_version": 1,
+        "schema_version": 2,
         "snapshots": 1,
         "latest": "2026-10-31",
         "loans_in_latest": 1,

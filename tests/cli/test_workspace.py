@@ -194,7 +194,11 @@ def test_a_load_failing_after_the_insert_began_leaves_no_trace(
         assert store.query("SELECT loan_id FROM loans")["loan_id"].tolist() == ["L1"]
 
 
-def test_file_hash_is_the_sha256_of_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("frozen", [False, True])  # a frozen app hashes in a thread
+def test_file_hash_is_the_sha256_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen: bool
+) -> None:
+    monkeypatch.setattr(sys, "frozen", frozen, raising=False)
     path = ledger(tmp_path)
     with FileHash(path) as hashed:
         assert hashed.result() == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -298,3 +298,19 @@ def test_unreadable_cells_are_counted_in_a_note(tmp_path: Path, run: Any) -> Non
         "note: 1 cell could not be read (a date, amount or count) and left empty; "
         "`npl inspect l.csv` lists them by row and column"
     ) in result.stderr.splitlines()
+
+
+def test_the_output_suffix_picks_the_format_when_none_is_given(tmp_path: Path, run: Any) -> None:
+    ledger(tmp_path, ["L1", "张三", "", "1000", "2023-12-20", "2023-12-20", "正常", "", "", "", "",
+                      ""])  # fmt: skip
+    assert run("triage", "l.csv", "--as-of", "2026-11-30", "-o", "清单.xlsx").exit_code == 0
+    assert load_workbook(tmp_path / "清单.xlsx")["worklist"]["C2"].value == "张三"
+    assert run("triage", "l.csv", "--as-of", "2026-11-30", "-o", "w.json").exit_code == 0
+    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))[0]["debtor_name"] == "张三"
+    assert run("triage", "l.csv", "--as-of", "2026-11-30", "-o", "w.txt").exit_code == 0
+    assert (tmp_path / "w.txt").read_text(encoding="utf-8").startswith('"rank","debtor_id"')
+    inspected = run("inspect", "l.csv", "-o", "i.csv")
+    assert (inspected.exit_code, inspected.stderr) == (
+        2,
+        "npl: error: inspect prints a table, or writes --format json\n",
+    )

@@ -31,6 +31,17 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+SUFFIX_FORMATS = {".xlsx": Format.xlsx, ".json": Format.json, ".jsonl": Format.jsonl}
+
+
+def file_format(fmt: Format, output: Path | None) -> Format:
+    """What to write: the --format given, else the -o file's kind by its suffix (.xlsx, .json,
+    .jsonl), else CSV — so `-o 清单.xlsx` is a workbook, not CSV text in a .xlsx file."""
+    if fmt is not Format.table:
+        return fmt
+    return SUFFIX_FORMATS.get(output.suffix.lower(), Format.csv) if output else Format.csv
+
+
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
@@ -89,7 +100,12 @@ FormatOpt = Annotated[
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout; without --format, the file's "
+        "suffix picks it (.xlsx, .json, .jsonl, else csv).",
+    ),
 ]
 LangOpt = Annotated[
     Lang | None,

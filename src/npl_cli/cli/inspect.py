@@ -15,6 +15,7 @@ from npl_cli.cli.common import (
     OutputOpt,
     RejectsOpt,
     SheetOpt,
+    file_format,
     handle_errors,
     stdout_console,
 )
@@ -38,8 +39,9 @@ def inspect(
     config: ConfigOpt = None,
 ) -> None:
     """Show how a ledger is read: sheet, header, column mapping, row accounting, problems."""
-    if fmt not in (Format.table, Format.json):
-        raise UsageError("inspect prints a table or --format json")
+    to_screen = fmt is Format.table and output is None
+    if not to_screen and file_format(fmt, output) is not Format.json:
+        raise UsageError("inspect prints a table, or writes --format json")
     loaded = read_ledger(
         ledger,
         sheet=sheet,
@@ -49,7 +51,7 @@ def inspect(
         output=output,
         rejects=rejects,
     )
-    if fmt is Format.json:
+    if not to_screen:
         write_json_object(inspect_payload(loaded), output)
         return
     render_inspect(loaded, stdout_console(), mask=not no_mask)

@@ -22,6 +22,7 @@ from npl_cli.cli.common import (
     SheetOpt,
     SnapshotOpt,
     WorkspaceOpt,
+    file_format,
     handle_errors,
     parse_date_option,
     resolve_as_of,
@@ -162,8 +163,6 @@ def limitation(
             top=shown,
         )
     else:
-        write_rows(
-            result.rows, fmt if fmt is not Format.table else Format.csv, output, sheet="deadlines"
-        )
+        write_rows(result.rows, file_format(fmt, output), output, sheet="deadlines")
     if exit_code and result.alert:
         raise typer.Exit(ALERT_EXIT_CODE)

@@ -23,6 +23,7 @@ from npl_cli.cli.common import (
     SheetOpt,
     SnapshotOpt,
     WorkspaceOpt,
+    file_format,
     handle_errors,
     resolve_as_of,
     resolve_lang,
@@ -166,6 +167,4 @@ def triage(
         shown = top or int(settings.section("triage").get("top", 50))
         render_triage(result, stdout_console(), lang=language, mask=not no_mask, top=shown)
         return
-    write_rows(
-        result.rows, fmt if fmt is not Format.table else Format.csv, output, sheet="worklist"
-    )
+    write_rows(result.rows, file_format(fmt, output), output, sheet="worklist")

@@ -28,6 +28,7 @@ from npl_cli.cli.common import (
     OutputOpt,
     SheetOpt,
     WorkspaceOpt,
+    file_format,
     handle_errors,
     parse_date_option,
     resolve_as_of,
@@ -360,7 +361,9 @@ def history(
     """A loan's timeline: each snapshot (balance, DPD, class), its actions and promises, and
     its deadlines as they stood at each snapshot and as they stand now — on screen, or as
     the record for a lawyer (--format json|xlsx -o FILE)."""
-    if fmt not in (Format.table, Format.json, Format.xlsx):
+    to_screen = fmt is Format.table and output is None
+    chosen = file_format(fmt, output)
+    if not to_screen and chosen not in (Format.json, Format.xlsx):
         raise UsageError("history has three parts: give --format table, json or xlsx")
     day = resolve_as_of(as_of)
     settings = load_settings(config)
@@ -378,7 +381,7 @@ def history(
             snaps[column] = snaps[column].astype("datetime64[ns]")
     language = resolve_lang(lang, settings.lang)
     record = loan_history(loan_id, snaps, actions, day, language)
-    if fmt is Format.table and output is None:
+    if to_screen:
         render_history(record, stdout_console(), mask=not no_mask, lang=language)
         return
     parts = {
@@ -386,7 +389,7 @@ def history(
         "actions": record.actions,
         "deadlines": record.deadlines,
     }
-    if fmt is Format.xlsx:
+    if chosen is Format.xlsx:
         if output is None:
             raise UsageError("--format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)")
         write_workbook(parts, output, amount_columns=("balance", "amount", "promise_amount"))

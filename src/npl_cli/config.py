@@ -1,13 +1,14 @@
 """Find, merge and validate configuration; return frozen settings.
 
 One user file is merged over the packaged defaults: the first of --config, $NPL_CONFIG,
-./npl.toml and the user's config dir (~/.config/npl/npl.toml, or $XDG_CONFIG_HOME/npl/npl.toml).
+./npl.toml and npl.toml in the user's config folder (see user_dir).
 """
 
 from __future__ import annotations
 
 import difflib
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,9 +75,24 @@ def user_config_path(flag: Path | None, cwd: Path | None = None) -> Path | None:
     local = (cwd or Path.cwd()) / "npl.toml"
     if local.is_file():
         return local
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    user = Path(base) / "npl" / "npl.toml"
+    user = user_dir("config") / "npl.toml"
     return user if user.is_file() else None
+
+
+def user_dir(kind: str) -> Path:
+    """npl's folder for the user's `kind` of files ('config' or 'data'): $XDG_CONFIG_HOME or
+    $XDG_DATA_HOME when set, else the platform's place — %APPDATA% / %LOCALAPPDATA% on
+    Windows, ~/Library/Application Support on macOS, ~/.config / ~/.local/share elsewhere."""
+    xdg = os.environ.get("XDG_CONFIG_HOME" if kind == "config" else "XDG_DATA_HOME")
+    if xdg:
+        return Path(xdg) / "npl"
+    home = Path.home()
+    if sys.platform == "win32":
+        variable, folder = ("APPDATA", "Roaming") if kind == "config" else ("LOCALAPPDATA", "Local")
+        return Path(os.environ.get(variable) or home / "AppData" / folder) / "npl"
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "npl"
+    return home / (".config" if kind == "config" else ".local/share") / "npl"
 
 
 def read_toml(path: Path) -> dict[str, Any]:

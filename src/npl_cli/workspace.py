@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from npl_cli.config import user_dir
 from npl_cli.errors import InputError, NplError
 from npl_cli.ledger import Ledger
 from npl_cli.periods import date_column
@@ -46,8 +47,7 @@ class WorkspaceBusy(NplError):
 
 
 def default_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "npl" / "workspace.duckdb"
+    return user_dir("data") / "workspace.duckdb"
 
 
 def resolve_path(flag: Path | None, configured: str) -> Path:

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from npl_cli.errors import InputError
 from npl_cli.ledger import load_ledger
-from npl_cli.workspace import MIGRATIONS, FileHash, Workspace, promise_status
+from npl_cli.workspace import MIGRATIONS, FileHash, Workspace, default_path, promise_status
 from tests.conftest import write_csv
 
 HEADER = ["借据号", "借款人", "贷款余额", "到期日", "逾期起始日", "最近催收日", "送达情况",
@@ -515,3 +515,28 @@ def test_concurrent_loads_do_not_corrupt(tmp_path: Path, workspace: Path) -> Non
             "2026-10-30",
             "2026-10-31",
         ]
+
+
+@pytest.mark.parametrize(
+    ("platform", "environment", "expected"),
+    [
+        ("win32", {"LOCALAPPDATA": "C:/Users/wang/AppData/Local"},
+         "C:/Users/wang/AppData/Local/npl/workspace.duckdb"),
+        ("darwin", {}, "{home}/Library/Application Support/npl/workspace.duckdb"),
+        ("linux", {}, "{home}/.local/share/npl/workspace.duckdb"),
+        ("linux", {"XDG_DATA_HOME": "/srv/desk"}, "/srv/desk/npl/workspace.duckdb"),
+    ],
+)  # fmt: skip
+def test_the_default_workspace_is_in_the_platforms_data_folder(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    platform: str,
+    environment: dict[str, str],
+    expected: str,
+) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert default_path() == Path(expected.format(home=Path.home()))

@@ -69,7 +69,7 @@ WorkspaceOpt = Annotated[
         "--workspace",
         "-w",
         help="Workspace file (default: $NPL_WORKSPACE, [workspace] path in "
-        "npl.toml, else ~/.local/share/npl/workspace.duckdb). With a LEDGER, applies the "
+        "npl.toml, else workspace.duckdb in the user's data folder). With a LEDGER, applies the "
         "workspace's actions to it.",
     ),
 ]
@@ -119,7 +119,9 @@ NoMaskOpt = Annotated[
 ConfigOpt = Annotated[
     Path | None,
     typer.Option(
-        "--config", help="Config file (default: $NPL_CONFIG, ./npl.toml, ~/.config/npl/npl.toml)."
+        "--config",
+        help="Config file (default: $NPL_CONFIG, ./npl.toml, npl.toml in the user's config "
+        "folder).",
     ),
 ]
 RulesOpt = Annotated[

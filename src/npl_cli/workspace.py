@@ -176,7 +176,9 @@ class Workspace:
                 connection = duckdb.connect(str(path))
                 break
             except duckdb.IOException as error:
-                if "lock" not in str(error).lower() or waited >= timeout:
+                if not held_by_another_process(error):
+                    raise InputError(f"{path}: cannot open the workspace: {error}") from None
+                if waited >= timeout:
                     raise WorkspaceBusy(
                         f"{path}: the workspace is in use by another npl process (waited "
                         f"{waited:.0f} s); try again when it has finished"
@@ -416,6 +418,13 @@ class Workspace:
             os.replace(temporary, target)
             written.append(target)
         return written
+
+
+def held_by_another_process(error: Exception) -> bool:
+    """DuckDB's words for a file another process has open: a conflicting lock (POSIX), or
+    "File is already open in" (Windows, after the system's message in its own language)."""
+    text = str(error).lower()
+    return "lock" in text or "already open" in text
 
 
 class SnapshotWriter:

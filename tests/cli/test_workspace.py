@@ -17,7 +17,14 @@ from openpyxl import load_workbook
 
 from npl_cli.errors import InputError
 from npl_cli.ledger import load_ledger
-from npl_cli.workspace import MIGRATIONS, FileHash, Workspace, default_path, promise_status
+from npl_cli.workspace import (
+    MIGRATIONS,
+    FileHash,
+    Workspace,
+    default_path,
+    held_by_another_process,
+    promise_status,
+)
 from tests.conftest import write_csv
 
 HEADER = ["借据号", "借款人", "贷款余额", "到期日", "逾期起始日", "最近催收日", "送达情况",
@@ -540,3 +547,25 @@ def test_the_default_workspace_is_in_the_platforms_data_folder(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert default_path() == Path(expected.format(home=Path.home()))
+
+
+def test_a_file_that_is_no_workspace_is_named_not_called_busy(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "junk.duckdb").write_text("not a database", encoding="utf-8")
+    result = run("snapshots", "--workspace", "junk.duckdb")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("npl: error: junk.duckdb: cannot open the workspace: ")
+    assert "not a valid DuckDB database file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("message", "busy"),
+    [
+        ('IO Error: Could not set lock on file "ws.duckdb": Conflicting lock is held in '
+         "/usr/bin/python3.11 (PID 4242)", True),
+        ('IO Error: Cannot open file "E:\\\\ws.duckdb": 另一个程序正在使用此文件，进程无法访问。 '
+         "File is already open in C:\\\\Python311\\\\python.exe (PID 3528)", True),
+        ('IO Error: Cannot open file "ws.duckdb": Permission denied', False),
+    ],
+)  # fmt: skip
+def test_another_process_holding_the_file_is_told_apart(message: str, busy: bool) -> None:
+    assert held_by_another_process(OSError(message)) is busy

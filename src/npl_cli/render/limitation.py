@@ -114,5 +114,5 @@ def _card(row: pd.Series, lang: str) -> Card:
         lines=[
             [(column_label(c, lang), str(row[c])) for c in line if row[c] != ""]
             for line in CARD_LINES
-        ],  # fmt: skip
+        ],
     )

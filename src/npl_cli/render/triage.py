@@ -76,7 +76,7 @@ def render_triage(
                 lines=[
                     [(column_label(c, lang), str(row[c])) for c in line if row[c] != ""]
                     for line in lines
-                ],  # fmt: skip
+                ],
                 style=_style(row),
             )
             for _, row in display.iterrows()

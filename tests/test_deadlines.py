@@ -385,6 +385,26 @@ def test_demand_on_one_named_guarantor_meets_only_theirs() -> None:
     assert only(table, "guarantee_limitation", "赵六")["deadline"] == "2029-08-01"
 
 
+@pytest.mark.parametrize(
+    ("evidence", "strict", "status"),
+    [("签收", False, "met"), ("退回", False, "due"), ("拒收", False, "due"),
+     ("电话", False, "due"), (None, False, "met"), (None, True, "due")],
+)  # fmt: skip
+def test_a_guarantor_demand_meets_the_period_only_if_it_reached_them(
+    evidence: str | None, strict: bool, status: str
+) -> None:
+    # A letter returned or refused reached nobody, as for the borrower (DOMAIN.md §3).
+    frame = loans(
+        {"maturity_date": "2026-06-30", "guarantors": "王五", "guarantee_mode": "连带责任保证"}
+    )
+    log = pd.DataFrame(
+        [("L1", "王五", "guarantor_demand", "2026-08-01", evidence)], columns=EVENT_COLUMNS
+    ).astype({"date": "datetime64[ns]"})
+    events = pd.concat([ledger_events(frame), log], ignore_index=True)
+    table = deadlines(frame, events, strict_evidence=strict)
+    assert only(table, "guarantee_period", "王五")["status"] == status
+
+
 def test_general_guarantee_is_met_by_suing_the_debtor() -> None:
     frame = loans(
         {

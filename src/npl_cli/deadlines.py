@@ -680,7 +680,7 @@ def _guarantee_rows(
     periods = Distinct.of(loans, "guarantee_period", loan)
     end, counted_from, how = _guarantee_terms(periods, signed, g_start, settings)
     mode = _guarantee_mode(Distinct.of(loans, "guarantee_mode", loan), signed, settings)
-    demands = _guarantor_demands(events, loan, guarantor, names)
+    demands = _guarantor_demands(events, loan, guarantor, names, settings)
     first_demand = _first_demand_within(demands, g_start, end, len(loan))
     sued = date_column(loans, "lawsuit_filed_on")[loan]
     sued_in_time = (sued > g_start) & (sued <= end)
@@ -713,12 +713,20 @@ def _guarantee_rows(
 
 
 def _guarantor_demands(
-    events: pd.DataFrame, loan: np.ndarray, guarantor: np.ndarray, names: pa.Array
+    events: pd.DataFrame,
+    loan: np.ndarray,
+    guarantor: np.ndarray,
+    names: pa.Array,
+    settings: DeadlineSettings,
 ) -> pd.DataFrame:
-    """Demands on guarantors matched to guarantor rows (`row`, `date`): an event without a
-    party names every guarantor of its loan."""
+    """Demands that reached guarantors, matched to guarantor rows (`row`, `date`): an event
+    without a party names every guarantor of its loan. As for the borrower, a returned or
+    refused letter reached nobody; one with no evidence recorded counts unless strict."""
     is_demand = _kind_codes(events["kind"]) == EVENT_KINDS.index("guarantor_demand")
     demands = events[is_demand]
+    evidence = evidence_class(demands["evidence"], settings)
+    reached = (evidence == DELIVERED) | ((evidence == NO_EVIDENCE) & (not settings.strict_evidence))
+    demands = demands[reached]
     if demands.empty:
         return pd.DataFrame({"row": np.array([], np.int64), "date": np.array([], "datetime64[ns]")})
     rows = pd.DataFrame({"row": np.arange(len(loan)), "loan": loan})

@@ -421,6 +421,25 @@ def test_general_guarantee_is_met_by_suing_the_debtor() -> None:
     )
 
 
+@pytest.mark.parametrize("kind", ["suit", "arbitration"])
+def test_a_logged_suit_meets_a_general_guarantee_as_the_ledger_date_would(kind: str) -> None:
+    frame = loans(
+        {"maturity_date": "2026-06-30", "guarantors": "王五", "guarantee_mode": "一般保证"}
+    )
+    log = pd.DataFrame([("L1", None, kind, "2026-09-01", None)], columns=EVENT_COLUMNS).astype(
+        {"date": "datetime64[ns]"}
+    )
+    row = only(deadlines(frame, pd.concat([ledger_events(frame), log])), "guarantee_period")
+    assert (row["deadline"], row["status"]) == ("2026-12-30", "met")
+    assert row["basis"] == (
+        "due date 2026-06-30; 6 months (no period agreed); debtor sued 2026-09-01"
+    )
+    late = log.assign(date=pd.Timestamp("2027-01-05"))  # after the period: holds nobody
+    events = pd.concat([ledger_events(frame), late])
+    row = only(deadlines(frame, events, as_of=pd.Timestamp("2027-02-01")), "guarantee_period")
+    assert (row["deadline"], row["status"]) == ("2026-12-30", "expired")
+
+
 def test_unclear_mode_follows_the_signing_date_law() -> None:
     old = loans(
         {"maturity_date": "2026-06-30", "guarantors": "甲", "guarantee_signed_on": "2020-03-01"}

@@ -681,9 +681,9 @@ def _guarantee_rows(
     end, counted_from, how = _guarantee_terms(periods, signed, g_start, settings)
     mode = _guarantee_mode(Distinct.of(loans, "guarantee_mode", loan), signed, settings)
     demands = _guarantor_demands(events, loan, guarantor, names, settings)
-    first_demand = _first_demand_within(demands, g_start, end, len(loan))
-    sued = date_column(loans, "lawsuit_filed_on")[loan]
-    sued_in_time = (sued > g_start) & (sued <= end)
+    first_demand = _first_within(demands, g_start, end, len(loan))
+    sued = _first_within(_debtor_suits(events, loan), g_start, end, len(loan))
+    sued_in_time = ~np.isnat(sued)
     demanded = ~np.isnat(first_demand)
     general = mode == CASE["general"]
     met = np.where(general, sued_in_time, demanded | ((mode == CASE["unknown"]) & sued_in_time))
@@ -741,15 +741,24 @@ def _guarantor_demands(
     return matched.loc[keep, ["row", "date"]].reset_index(drop=True)
 
 
-def _first_demand_within(
-    demands: pd.DataFrame, start: np.ndarray, end: np.ndarray, n: int
-) -> np.ndarray:
-    """The first demand on each guarantor within its guarantee period (NaT if none)."""
+def _debtor_suits(events: pd.DataFrame, loan: np.ndarray) -> pd.DataFrame:
+    """Suits and arbitrations against the debtor (the ledger's date and the action log's),
+    matched to guarantor rows (`row`, `date`): what holds a general guarantor (Art 693)."""
+    kind = _kind_codes(events["kind"])
+    suing = np.isin(kind, [EVENT_KINDS.index("suit"), EVENT_KINDS.index("arbitration")])
+    suits = events.loc[suing & events["party"].isna().to_numpy(), ["loan", "date"]]
+    rows = pd.DataFrame({"row": np.arange(len(loan)), "loan": loan})
+    return rows.merge(suits, on="loan")[["row", "date"]]
+
+
+def _first_within(events: pd.DataFrame, start: np.ndarray, end: np.ndarray, n: int) -> np.ndarray:
+    """The first event (`row`, `date`) on each guarantor row within its guarantee period,
+    after `start` and on or before `end` (NaT if none)."""
     out = np.full(n, NAT)
-    if demands.empty:
+    if events.empty:
         return out
-    rows = demands["row"].to_numpy(dtype=np.int64)
-    dates = np.asarray(demands["date"], dtype="datetime64[ns]")
+    rows = events["row"].to_numpy(dtype=np.int64)
+    dates = np.asarray(events["date"], dtype="datetime64[ns]")
     inside = (dates > start[rows]) & (dates <= end[rows])
     first = pd.Series(dates[inside]).groupby(rows[inside]).min()
     out[first.index.to_numpy()] = first.to_numpy()

@@ -426,6 +426,16 @@ def test_actions_the_snapshot_cannot_place_are_warned_about(tmp_path: Path, run:
     assert right.stderr == "recorded\n"
 
 
+def test_a_suit_action_holds_a_general_guarantor(tmp_path: Path, run: Any) -> None:
+    ledger(tmp_path, ["L1", "张三", "1000", "2026-06-30", "2026-06-30", "", "", "王五", "一般保证"])
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    assert deadline_rows(run)[("guarantee_period", "王五")]["status"] == "due"
+    run("action", "add", "L1", "suit", "--date", "2026-11-20")
+    row = deadline_rows(run)[("guarantee_period", "王五")]
+    assert (row["status"], row["deadline"]) == ("met", "2026-12-30")
+    assert row["basis"].endswith("debtor sued 2026-11-20")
+
+
 def test_enforcement_application_meets_enforcement(tmp_path: Path, run: Any) -> None:
     ledger(tmp_path)
     run("load", "l.csv", "--as-of", "2026-10-31")

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from npl_cli.errors import InputError
 from npl_cli.ledger import load_ledger
 from npl_cli.workspace import (
+    ACTION_KINDS,
     MIGRATIONS,
     FileHash,
     Workspace,
@@ -579,3 +580,36 @@ def test_a_file_that_is_no_workspace_is_named_not_called_busy(tmp_path: Path, ru
 )  # fmt: skip
 def test_another_process_holding_the_file_is_told_apart(message: str, busy: bool) -> None:
     assert held_by_another_process(OSError(message)) is busy
+
+
+def test_the_sample_month_of_actions(tmp_path: Path, run: Any) -> None:
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    run("load", str(sample / "ledger.xlsx"), "--as-of", "2026-10-31")
+    imported = run("action", "import", str(sample / "actions.csv"))
+    assert imported.stderr == (
+        "actions.csv: rows read 10 = used 10 + rejected 0 + skipped 0; actions added 10, "
+        "already recorded 0\n"
+    )
+    listed = run("limitation", "--as-of", "2026-11-30", "--all", "-f", "json").stdout
+    rows = {(r["loan_id"], r["kind"], r["party"]): r for r in json.loads(listed)}
+    claim = "claim_limitation"
+    assert rows[("DK000000083", claim, "周霞鹏")]["deadline"] == "2029-11-03"  # signed for
+    assert rows[("DK000000145", claim, "程飞娜")]["deadline"] == "2029-11-24"  # the payment
+    assert rows[("DK000000188", claim, "曾丽华")]["status"] == "in_litigation"
+    # a general guarantor is held by the suit, not by a demand; a returned letter reached nobody
+    assert rows[("DK000000188", "guarantee_period", "王桂杰")]["status"] == "met"
+    assert rows[("DK000000258", "guarantee_period", "孙霞")]["status"] == "due"
+    with Workspace.open(tmp_path / "ws.duckdb") as store:
+        promises = promise_status(store.actions(), pd.Timestamp("2026-11-30"))
+    assert sorted(promises["status"]) == ["broken", "kept"]
+
+
+def test_every_chinese_action_label_reads_back_as_its_kind(tmp_path: Path) -> None:
+    from npl_cli.ledger.actions import read_actions
+    from npl_cli.render.labels import code_label
+
+    rows = [["借据号", "动作", "日期"]] + [
+        ["L1", code_label(kind, "zh"), "2026-11-01"] for kind in ACTION_KINDS
+    ]
+    read = read_actions(write_csv(tmp_path / "a.csv", rows))
+    assert read.actions["kind"].tolist() == list(ACTION_KINDS)

@@ -37,9 +37,10 @@ KIND_WORDS = {
     "上门": "visit",
     "走访": "visit", "电话": "call", "备注": "note", "记录": "note",
 }  # fmt: skip
-# The ledger aliases that help find an actions header row.
-_HEADER_HINTS = {"loan_id": "借据号", "last_collection_date": "催收日期",
-                 "collection_evidence": "送达情况"}  # fmt: skip
+# Every action header, as the header finder's {name: header} hints: a row with two of them
+# (借据号 and 日期, say) is the header row.
+_HEADER_HINTS = {f"{name}:{alias}": alias for name, aliases in ACTION_ALIASES.items()
+                 for alias in aliases}  # fmt: skip
 
 
 @dataclass
@@ -69,7 +70,7 @@ def read_actions(
     payment when it has an amount, and a promise when it has a promised date."""
     raw = read_table(
         path,
-        overrides={v: k for k, v in _HEADER_HINTS.items()},
+        overrides=_HEADER_HINTS,
         sheet=sheet,
         header_row=header_row,
         encoding=encoding,

@@ -318,7 +318,31 @@ class Workspace:
                 for field in table.schema
             ]
         )  # DATE would become Python date objects in pandas: cast in Arrow, in one step
-        return day, table.cast(as_timestamps).to_pandas()  # Arrow text stays Arrow-backed
+        frame = table.cast(as_timestamps).to_pandas()  # Arrow text stays Arrow-backed
+        return day, self._with_extras(day, frame)
+
+    def _with_extras(self, day: pd.Timestamp, frame: pd.DataFrame) -> pd.DataFrame:
+        """The ledger's unmapped columns back beside the canonical ones, as text (rules may
+        name them), before source_file and source_row as when the file is read."""
+        long = self.query(
+            'SELECT loan_id, "column", value FROM loan_extras WHERE as_of = ?', [day.date()]
+        )
+        if long.empty:
+            return frame
+        wide = long.pivot(index="loan_id", columns="column", values="value")
+        recorded = self._recorded_columns(day)
+        names = [c for c in recorded if c in wide] if recorded else list(wide.columns)
+        extras = pd.DataFrame(
+            {name: frame["loan_id"].map(wide[name]).astype("str") for name in names},
+            index=frame.index,
+        )
+        source = ["source_file", "source_row"]
+        return pd.concat([frame.drop(columns=source), extras, frame[source]], axis=1)
+
+    def _recorded_columns(self, day: pd.Timestamp) -> list[str] | None:
+        """The columns the snapshot's ledger had, as recorded since schema 2 (else None)."""
+        row = self._first("SELECT columns FROM snapshots WHERE as_of = ?", [day.date()])
+        return list(json.loads(row[0])) if row and row[0] is not None else None
 
     def loans_for(self, loan_ids: pd.Series) -> tuple[pd.Timestamp | None, pd.DataFrame]:
         """The latest snapshot's date and its (loan_id, guarantors) rows for these loan ids
@@ -340,10 +364,10 @@ class Workspace:
 
     def _absent_columns(self, day: pd.Timestamp, table: pa.Table) -> list[str]:
         """The stored columns the snapshot's ledger did not have (empty in the store)."""
-        row = self._first("SELECT columns FROM snapshots WHERE as_of = ?", [day.date()])
+        recorded = self._recorded_columns(day)
         kept = {"source_file", "source_row"}
-        if row and row[0] is not None:
-            kept |= set(json.loads(row[0]))
+        if recorded is not None:
+            kept |= set(recorded)
             return [name for name in table.column_names if name not in kept]
         kept |= set(REQUIRED)  # loaded before schema 2: an empty column counts as absent
         return [
@@ -465,6 +489,7 @@ class SnapshotWriter:
             )
             self.store.connection.unregister("unused_rows")
         present = [name for name in LOAN_COLUMNS if name in ledger.frame.columns]
+        present += ledger.extra_columns
         self.store._run(
             "INSERT INTO snapshots (as_of, file, content_hash, rows_read, rows_used, "
             "rows_rejected, rows_skipped, loaded_at, columns) "

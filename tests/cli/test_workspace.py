@@ -93,6 +93,39 @@ def test_a_snapshot_has_the_columns_its_ledger_had(
     assert "overdue_interest" not in frame
 
 
+def test_unmapped_columns_come_back_from_a_snapshot(
+    tmp_path: Path, run: Any, workspace: Path
+) -> None:
+    rows = [[*HEADER, "贷后检查结论"], [*ROW, "经营正常"], ["L2", "李四", "5", "2026-01-01", "", "",
+            "", "", "", ""]]  # fmt: skip
+    path = write_csv(tmp_path / "l.csv", rows)
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    with Workspace.open(workspace) as store:
+        stored = store.query('SELECT loan_id, "column", value FROM loan_extras')
+        _, frame = store.latest()
+    assert stored.values.tolist() == [["L1", "贷后检查结论", "经营正常"]]
+    read = load_ledger(path).frame
+    assert list(frame.columns) == list(read.columns)
+    assert frame["贷后检查结论"].tolist()[0] == "经营正常"
+    assert frame["贷后检查结论"].isna().tolist() == [False, True]
+
+
+def test_a_rule_on_an_unmapped_column_works_from_the_workspace(tmp_path: Path, run: Any) -> None:
+    rows = [[*HEADER, "贷后检查结论"], [*ROW, "恶意转移资产"]]
+    write_csv(tmp_path / "l.csv", rows)
+    (tmp_path / "r.toml").write_text(
+        '[[rules]]\nname = "asset_transfer_check"\ntype = "malicious"\n'
+        'when = { field = "贷后检查结论", contains_any = ["转移资产"] }\n',
+        encoding="utf-8",
+    )
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    for source in (["l.csv"], []):  # the file, then the snapshot
+        result = run("triage", *source, "--rules", "r.toml", "--as-of", "2026-11-30", "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        row = json.loads(result.stdout)[0]
+        assert (row["debtor_type"], row["rule"]) == ("malicious", "asset_transfer_check")
+
+
 def test_a_schema_1_workspace_is_migrated_on_open(tmp_path: Path, workspace: Path) -> None:
     import duckdb
 

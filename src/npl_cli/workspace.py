@@ -438,7 +438,8 @@ class Workspace:
             target = folder / f"{table}.{fmt}"
             option = "FORMAT PARQUET" if fmt == "parquet" else "HEADER, DELIMITER ','"
             temporary = folder / f".{table}.{fmt}.tmp"
-            self._run(f"COPY {table} TO '{temporary}' ({option})")
+            quoted = str(temporary).replace("'", "''")  # a folder may be named O'Brien
+            self._run(f"COPY {table} TO '{quoted}' ({option})")
             os.replace(temporary, target)
             written.append(target)
         return written

@@ -525,6 +525,10 @@ def test_workspace_info_and_export(tmp_path: Path, run: Any, workspace: Path) ->
     assert result.exit_code == 0
     loans = pd.read_csv(tmp_path / "out" / "loans.csv")
     assert loans["loan_id"].tolist() == ["L1"]
+    quoted = run("workspace", "export", "O'Brien 的导出")  # a quote in the folder name
+    assert quoted.exit_code == 0, quoted.stderr
+    snapshots = pd.read_parquet(tmp_path / "O'Brien 的导出" / "snapshots.parquet")
+    assert snapshots["file"].tolist() == ["l.csv"]
 
 
 def test_without_a_ledger_or_workspace_the_message_says_what_to_do(

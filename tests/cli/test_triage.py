@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from rich.cells import cell_len
 
 from tests.conftest import write_csv
 
@@ -314,3 +315,18 @@ def test_the_output_suffix_picks_the_format_when_none_is_given(tmp_path: Path, r
         2,
         "npl: error: inspect prints a table, or writes --format json\n",
     )
+
+
+def test_a_chinese_worklist_is_a_table_when_the_terminal_is_wide_enough(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chinese sentences have no spaces to wrap at; the table must not be judged by them.
+    monkeypatch.setenv("COLUMNS", "200")
+    result = run(
+        "triage", str(ROOT / "sample_data" / "ledger.xlsx"), "--as-of", "2026-10-31",
+        "--lang", "zh", "--top", "3",
+    )  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert lines[0].rstrip() == "清收清单（2026-10-31）：共 78 户，列出前 3"
+    assert lines[2].split("┃")[1:4] == [" 序号 ", " 借款人 ", " 证件号码           "]
+    assert max(cell_len(line.rstrip()) for line in lines) <= 200  # CJK takes two cells

@@ -33,11 +33,13 @@ def field(label: str, value: str, lang: str) -> str:
     return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
 
 
-def fits(console: Console, table: Table) -> bool:
-    """Does the table fit with no value folded: every no-wrap column whole, each other column
-    at least as wide as its longest word (or its min_width)?"""
+def fits(console: Console, probe: Table) -> bool:
+    """Does a table fit with no value folded: every no-wrap column whole, each other column at
+    least as wide as its longest word or its min_width? `probe` is the table with its columns
+    of sentences left blank: a Chinese sentence has no spaces, and rich would measure it as
+    one long word."""
     unbounded = console.options.update_width(1_000_000)  # else rich clamps to the terminal
-    return Measurement.get(console, unbounded, table).minimum <= console.width
+    return Measurement.get(console, unbounded, probe).minimum <= console.width
 
 
 def print_cards(

@@ -77,9 +77,9 @@ def render_limitation(
         if len(listed) < len(group):
             heading += f" ({len(listed):,} listed)"
         display = _display(listed, lang, mask)
-        table = _table(display, lang, f"[{style}]{heading}[/{style}]")
-        if fits(console, table):
-            console.print(table)
+        styled = f"[{style}]{heading}[/{style}]"
+        if fits(console, _table(display.assign(**dict.fromkeys(SENTENCES, "")), lang, styled)):
+            console.print(_table(display, lang, styled))
         else:
             cards = [_card(row, lang) for _, row in display.iterrows()]
             print_cards(console, heading, cards, lang=lang, title_style=f"bold {style}")

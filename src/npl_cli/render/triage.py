@@ -59,14 +59,11 @@ def render_triage(
 ) -> None:
     rows = result.rows.head(top)
     shown_columns = LOAN_SHOWN if result.by == "loan" else DEBTOR_SHOWN
-    title = (
-        f"worklist as of {result.as_of:%Y-%m-%d}: top {len(rows):,} of "
-        f"{len(result.rows):,} {'loans' if result.by == 'loan' else 'debtors'}"
-    )
+    title = _title(result, len(rows), lang)
     display = _display(rows, lang, mask)
-    table = _table(display, shown_columns, lang, title)
-    if fits(console, table):
-        console.print(table)
+    blank = display.assign(**dict.fromkeys(SENTENCES, ""))
+    if fits(console, _table(blank, shown_columns, lang, title)):
+        console.print(_table(display, shown_columns, lang, title))
     else:
         heading, lines = LOAN_CARD if result.by == "loan" else DEBTOR_CARD
         cards = [
@@ -83,6 +80,15 @@ def render_triage(
         ]
         print_cards(console, title, cards, lang=lang)
     _render_footer(result, console, lang)
+
+
+def _title(result: TriageResult, shown: int, lang: str) -> str:
+    day, total = f"{result.as_of:%Y-%m-%d}", len(result.rows)
+    if lang == "zh":
+        unit = "笔贷款" if result.by == "loan" else "户"
+        return f"清收清单（{day}）：共 {total:,} {unit}，列出前 {shown:,}"
+    unit = "loans" if result.by == "loan" else "debtors"
+    return f"worklist as of {day}: top {shown:,} of {total:,} {unit}"
 
 
 def _table(display: pd.DataFrame, columns: list[str], lang: str, title: str) -> Table:
@@ -111,7 +117,9 @@ def _render_footer(result: TriageResult, console: Console, lang: str) -> None:
         "risk_class": lambda v: class_label(v, lang),
         "debtor_type": lambda v: type_label(v, lang),
     }
-    footer = Table(title="totals", title_justify="left", show_edge=False)
+    footer = Table(
+        title="合计" if lang == "zh" else "totals", title_justify="left", show_edge=False
+    )
     for name in ("band", "risk_class", "debtor_type"):
         footer.add_column(column_label(name, lang))
         footer.add_column("n / ¥", justify="right")
@@ -132,8 +140,10 @@ def _render_footer(result: TriageResult, console: Console, lang: str) -> None:
         footer.add_row(*cells)
     console.print(footer)
     share = result.npl_balance / result.total_balance if result.total_balance else 0.0
+    npl, total = f"¥{result.npl_balance:,.0f}", f"¥{result.total_balance:,.0f}"
     console.print(
-        f"NPL balance (不良余额) ¥{result.npl_balance:,.0f} of ¥{result.total_balance:,.0f}"
-        f" ({share:.1%})"
+        f"不良余额 {npl}，占余额 {total} 的 {share:.1%}"
+        if lang == "zh"
+        else f"NPL balance (不良余额) {npl} of {total} ({share:.1%})"
     )
     console.print("rows kept: " + " → ".join(f"{name} {count:,}" for name, count in result.kept))

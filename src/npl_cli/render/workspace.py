@@ -38,14 +38,10 @@ def print_frame(
     labels = [column_label(name, lang) for name in columns]
     rows = [[cell(v, c) for v, c in zip(row, columns, strict=True)]
             for row in frame[list(columns)].itertuples(index=False)]  # fmt: skip
-    table = Table(title=title, title_justify="left")
-    for name, label in zip(columns, labels, strict=True):
-        table.add_column(label, overflow="fold", no_wrap=name not in FREE_TEXT,
-                         min_width=READABLE_TEXT if name == "basis" else None)  # fmt: skip
-    for values in rows:
-        table.add_row(*values)
-    if fits(console, table):
-        console.print(table)
+    free = [name in FREE_TEXT for name in columns]
+    blank = [["" if f else v for v, f in zip(values, free, strict=True)] for values in rows]
+    if fits(console, _table(columns, labels, blank, title)):
+        console.print(_table(columns, labels, rows, title))
         return
     cards = []
     for values in rows:
@@ -53,6 +49,18 @@ def print_frame(
         fields = [(label, value) for label, value in zip(labels[1:], values[1:], strict=True)]
         cards.append(Card(lead="", heading=heading, lines=[[f for f in fields if f[1]]]))
     print_cards(console, title, cards, lang=lang)
+
+
+def _table(
+    columns: Sequence[str], labels: Sequence[str], rows: Sequence[Sequence[str]], title: str
+) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name, label in zip(columns, labels, strict=True):
+        table.add_column(label, overflow="fold", no_wrap=name not in FREE_TEXT,
+                         min_width=READABLE_TEXT if name == "basis" else None)  # fmt: skip
+    for values in rows:
+        table.add_row(*values)
+    return table
 
 
 def render_snapshots(snapshots: pd.DataFrame, console: Console, *, lang: str) -> None:

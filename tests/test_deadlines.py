@@ -405,6 +405,25 @@ def test_a_guarantor_demand_meets_the_period_only_if_it_reached_them(
     assert only(table, "guarantee_period", "王五")["status"] == status
 
 
+def test_a_guarantors_own_payment_restarts_their_limitation_not_the_borrowers() -> None:
+    frame = loans(
+        {"maturity_date": "2026-06-30", "guarantors": "王五", "guarantee_mode": "连带责任保证"}
+    )
+    log = pd.DataFrame(
+        [("L1", "王五", "guarantor_demand", "2026-08-01", "签收"),
+         ("L1", "王五", "payment", "2026-10-15", None)],
+        columns=EVENT_COLUMNS,
+    ).astype({"date": "datetime64[ns]"})  # fmt: skip
+    table = deadlines(frame, pd.concat([ledger_events(frame), log], ignore_index=True))
+    limitation = only(table, "guarantee_limitation", "王五")
+    assert (limitation["deadline"], limitation["basis"].split(";")[0]) == (
+        "2029-10-15",
+        "repayment 2026-10-15",
+    )
+    claim = only(table, "claim_limitation")
+    assert (claim["deadline"], claim["basis"]) == ("2029-06-30", "maturity 2026-06-30")
+
+
 def test_general_guarantee_is_met_by_suing_the_debtor() -> None:
     frame = loans(
         {

@@ -275,13 +275,6 @@ class EventArrays:
     basis: np.ndarray  # code into BASIS
     kind: np.ndarray  # code into EVENT_KINDS
 
-    @classmethod
-    def of(cls, loan: np.ndarray, date: np.ndarray, basis: int) -> EventArrays:
-        """Events that all interrupt and rest on the same basis."""
-        n = len(loan)
-        kind = np.full(n, EVENT_KINDS.index("guarantor_demand"), np.int64)
-        return cls(loan, date, np.ones(n, bool), np.full(n, basis, np.int64), kind)
-
     def where(self, keep: np.ndarray, loan: np.ndarray | None = None) -> EventArrays:
         """The events where `keep` is set, optionally renumbered to new clock positions."""
         return EventArrays(
@@ -700,7 +693,8 @@ def _guarantee_rows(
         basis_date=counted_from, how=how, note=note, note_date=note_date,
         action=np.where(met, CASE["met"], mode),
     )  # fmt: skip
-    clock = _guarantor_limitation(demands, first_demand, demanded, today)
+    acts = _guarantor_acts(events, loan, guarantor, names)
+    clock = _guarantor_limitation(pd.concat([demands, acts]), first_demand, demanded, today)
     main_claim = claim_deadline[loan[demanded]]
     main_first = ~np.isnat(main_claim) & (main_claim < clock.deadline)
     limitation_rows = _rows(
@@ -726,11 +720,30 @@ def _guarantor_demands(
     demands = events[is_demand]
     evidence = evidence_class(demands["evidence"], settings)
     reached = (evidence == DELIVERED) | ((evidence == NO_EVIDENCE) & (not settings.strict_evidence))
-    demands = demands[reached]
-    if demands.empty:
-        return pd.DataFrame({"row": np.array([], np.int64), "date": np.array([], "datetime64[ns]")})
+    return _on_guarantor_rows(demands[reached], loan, guarantor, names)
+
+
+def _guarantor_acts(
+    events: pd.DataFrame, loan: np.ndarray, guarantor: np.ndarray, names: pa.Array
+) -> pd.DataFrame:
+    """A guarantor's own payments, acknowledgments, promises and plans (the party names
+    them), on their guarantor rows (`row`, `date`, `kind`)."""
+    kind = _kind_codes(events["kind"])
+    own = np.isin(kind, [EVENT_KINDS.index(k) for k in DEBTOR_ACTS])
+    own &= events["party"].notna().to_numpy()
+    return _on_guarantor_rows(events[own], loan, guarantor, names)
+
+
+def _on_guarantor_rows(
+    events: pd.DataFrame, loan: np.ndarray, guarantor: np.ndarray, names: pa.Array
+) -> pd.DataFrame:
+    """Events matched to guarantor rows (`row`, `date`, `kind`): by the party's name, or to
+    every guarantor of the loan when the event names nobody."""
+    if events.empty:
+        return pd.DataFrame({"row": np.array([], np.int64),
+                             "date": np.array([], "datetime64[ns]"), "kind": []})  # fmt: skip
     rows = pd.DataFrame({"row": np.arange(len(loan)), "loan": loan})
-    matched = rows.merge(demands[["loan", "party", "date"]], on="loan")
+    matched = rows.merge(events[["loan", "party", "date", "kind"]], on="loan")
     named = matched["party"].notna().to_numpy()
     keep = ~named
     if named.any():
@@ -738,7 +751,7 @@ def _guarantor_demands(
         keep[named] = matched["party"].to_numpy(dtype=object)[named] == np.asarray(
             names.take(pa.array(who)).to_numpy(zero_copy_only=False), dtype=object
         )
-    return matched.loc[keep, ["row", "date"]].reset_index(drop=True)
+    return matched.loc[keep, ["row", "date", "kind"]].reset_index(drop=True)
 
 
 def _debtor_suits(events: pd.DataFrame, loan: np.ndarray) -> pd.DataFrame:
@@ -766,22 +779,26 @@ def _first_within(events: pd.DataFrame, start: np.ndarray, end: np.ndarray, n: i
 
 
 def _guarantor_limitation(
-    demands: pd.DataFrame, first_demand: np.ndarray, demanded: np.ndarray, today: np.datetime64
+    acts: pd.DataFrame, first_demand: np.ndarray, demanded: np.ndarray, today: np.datetime64
 ) -> Clock:
-    """3 years from the first in-period demand, restarted by later demands on that guarantor."""
+    """3 years from the first in-period demand, restarted by later acts on that guarantor:
+    demands that reached them, and their own payments, acknowledgments and promises."""
     renumber = np.full(len(first_demand), -1, dtype=np.int64)
     renumber[demanded] = np.arange(int(demanded.sum()))
-    rows = renumber[demands["row"].to_numpy(dtype=np.int64)]
+    rows = renumber[acts["row"].to_numpy(dtype=np.int64)]
     keep = rows >= 0
-    on_guarantor = B["demand on the guarantor"]
-    dates = np.asarray(demands["date"], "datetime64[ns]")[keep]
+    kind = _kind_codes(acts["kind"])[keep]
+    basis = np.array([EVENT_BASIS[k] for k in EVENT_KINDS], dtype=np.int64)[kind]
+    events = EventArrays(
+        loan=rows[keep],
+        date=np.asarray(acts["date"], "datetime64[ns]")[keep],
+        interrupts=np.ones(len(kind), dtype=bool),
+        basis=basis,
+        kind=kind,
+    )
     start = first_demand[demanded]
     return walk(
-        start,
-        np.full(len(start), on_guarantor),
-        three_years,
-        EventArrays.of(rows[keep], dates, on_guarantor),
-        today,
+        start, np.full(len(start), B["demand on the guarantor"]), three_years, events, today
     )
 
 

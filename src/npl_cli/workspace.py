@@ -569,14 +569,40 @@ EVENT_KINDS = {
 }
 
 
-def action_events(actions: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+def by_guarantor(frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Which actions are a guarantor's own act (a payment, acknowledgment, promise or plan
+    whose party is one of the loan's guarantors): they restart that guarantor's limitation,
+    not the borrower's."""
+    from npl_cli.deadlines import DEBTOR_ACTS, split_guarantors
+
+    acts = actions["kind"].isin(DEBTOR_ACTS).to_numpy() & actions["party"].notna().to_numpy()
+    if not acts.any() or "guarantors" not in frame:
+        return np.zeros(len(actions), dtype=bool)
+    positions, names = split_guarantors(frame["guarantors"])
+    guarantors = pd.DataFrame({
+        "row": positions, "party": np.asarray(names.to_numpy(zero_copy_only=False), object),
+        "found": True,
+    }).drop_duplicates(["row", "party"])  # fmt: skip
+    asked = pd.DataFrame({"row": rows[acts], "party": actions["party"].to_numpy(object)[acts]})
+    found = asked.merge(guarantors, on=["row", "party"], how="left")["found"].notna()
+    out = np.zeros(len(actions), dtype=bool)
+    out[np.flatnonzero(acts)] = found.to_numpy()
+    return out
+
+
+def action_events(
+    actions: pd.DataFrame, rows: np.ndarray, guarantor_acts: np.ndarray
+) -> pd.DataFrame:
     """Actions that move deadlines, as deadline events (loan, party, kind, date, evidence),
     `loan` being the action's row in the ledger (`rows`; actions on loans not in it are left
-    out). A promise counts as the debtor's agreement to perform; visits, calls and notes move
-    nothing. Judgments and enforcement applications are applied to the loans instead."""
+    out). The party is kept for demands on guarantors and for guarantors' own acts
+    (`guarantor_acts`); any other act is the borrower's. A promise counts as agreement to
+    perform; visits, calls and notes move nothing. Judgments and enforcement applications are
+    applied to the loans instead."""
     chosen = actions["kind"].isin(list(EVENT_KINDS)).to_numpy() & (rows >= 0)
     picked = actions[chosen]
-    party = picked["party"].where(picked["kind"] == "guarantor_demand", None)
+    named = (picked["kind"] == "guarantor_demand").to_numpy() | guarantor_acts[chosen]
+    party = picked["party"].where(named, None)
     return pd.DataFrame({
         "loan": rows[chosen],
         "party": party.to_numpy(dtype=object),
@@ -590,7 +616,10 @@ def deadline_events(frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray
     """The ledger's own dated acts and the action log together, by ledger row."""
     from npl_cli.deadlines import ledger_events
 
-    return pd.concat([ledger_events(frame), action_events(actions, rows)], ignore_index=True)
+    guarantor_acts = by_guarantor(frame, actions, rows)
+    return pd.concat(
+        [ledger_events(frame), action_events(actions, rows, guarantor_acts)], ignore_index=True
+    )
 
 
 def apply_actions(
@@ -604,12 +633,13 @@ def apply_actions(
         return out
     kinds = actions["kind"].to_numpy(dtype=object)
     dates = actions["date"].to_numpy(dtype="datetime64[ns]")
+    guarantor_acts = by_guarantor(frame, actions, rows)
     for kind, column in (
         ("judgment", "judgment_effective_on"),
         ("enforcement_application", "enforcement_applied_on"),
         ("payment", "last_payment_date"),
     ):
-        picked = (kinds == kind) & (rows >= 0)
+        picked = (kinds == kind) & (rows >= 0) & ~guarantor_acts  # a guarantor paying is theirs
         if not picked.any():
             continue
         latest = pd.Series(dates[picked]).groupby(rows[picked]).max()

@@ -470,6 +470,21 @@ def test_a_suit_action_holds_a_general_guarantor(tmp_path: Path, run: Any) -> No
     assert row["basis"].endswith("debtor sued 2026-11-20")
 
 
+def test_a_payment_is_the_guarantors_when_it_names_one(tmp_path: Path, run: Any) -> None:
+    ledger(tmp_path, ["L1", "张三", "1000", "2026-06-30", "2026-06-30", "", "", "王五", "连带"])
+    run("load", "l.csv", "--as-of", "2026-10-31")
+    run("action", "add", "L1", "guarantor_demand", "--date", "2026-08-01", "--party", "王五")
+    run("action", "add", "L1", "payment", "--date", "2026-10-15", "--amount", "100",
+        "--party", "王五")  # fmt: skip
+    rows = deadline_rows(run)
+    assert rows[("guarantee_limitation", "王五")]["deadline"] == "2029-10-15"
+    assert rows[("claim_limitation", "张三")]["deadline"] == "2029-06-30"  # not the borrower's
+    # a relative paying for the borrower: the borrower's payment
+    run("action", "add", "L1", "payment", "--date", "2026-11-02", "--amount", "50",
+        "--party", "张小三")  # fmt: skip
+    assert deadline_rows(run)[("claim_limitation", "张三")]["deadline"] == "2029-11-02"
+
+
 def test_enforcement_application_meets_enforcement(tmp_path: Path, run: Any) -> None:
     ledger(tmp_path)
     run("load", "l.csv", "--as-of", "2026-10-31")

@@ -437,9 +437,8 @@ def compute_deadlines(
     no_start = np.isnat(start) & live
     if no_start.any():
         notes.append(
-            f"claim limitation not computed for {counted(int(no_start.sum()), 'loan')}: no "
-            "maturity date, "
-            "acceleration date or overdue start"
+            f"claim limitation not computed for {counted(int(no_start.sum()), 'loan')}: "
+            "no maturity date, acceleration date or overdue start"
         )
     borrower = borrower_events(events, settings)
     claim, claim_deadline = _claim_rows(loans, borrower, start, start_basis, today, live)
@@ -910,7 +909,7 @@ CHINESE = Words(
     ],
     notes=[
         "",
-        "仅按中断计算将至{date}（不超过20年最长期间）",
+        "仅按中断计算将至{date}，但不得超过20年最长期间",
         "时效届满后的行为（{basis} {date}）不产生中断；请查找届满前的中断证据",
         "时效届满后的行为（{basis} {date}）不产生中断；请查找届满前的中断证据；债务人签字承诺"
         "或还款可视为放弃时效抗辩（民法典第192条）",

@@ -74,7 +74,8 @@ def limitation(
         bool,
         typer.Option(
             "--strict-evidence",
-            help="Demands with no delivery evidence recorded do not interrupt the limitation.",
+            help="Demands with no delivery evidence recorded count for nothing: they neither "
+            "interrupt the limitation nor meet a guarantee period.",
         ),
     ] = False,
     exit_code: Annotated[

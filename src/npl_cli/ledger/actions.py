@@ -34,8 +34,7 @@ KIND_WORDS = {
     "申请执行": "enforcement_application", "强制执行": "enforcement_application",
     "保证人催收": "guarantor_demand", "向保证人主张": "guarantor_demand",
     "向保证人催收": "guarantor_demand", "还款承诺": "promise", "债务确认": "acknowledgment",
-    "上门": "visit",
-    "走访": "visit", "电话": "call", "备注": "note", "记录": "note",
+    "上门": "visit", "走访": "visit", "电话": "call", "备注": "note", "记录": "note",
 }  # fmt: skip
 # Every action header, as the header finder's {name: header} hints: a row with two of them
 # (借据号 and 日期, say) is the header row.

@@ -665,3 +665,30 @@ def test_every_chinese_action_label_reads_back_as_its_kind(tmp_path: Path) -> No
     ]
     read = read_actions(write_csv(tmp_path / "a.csv", rows))
     assert read.actions["kind"].tolist() == list(ACTION_KINDS)
+
+
+def test_roll_rates_between_two_snapshots(tmp_path: Path, run: Any) -> None:
+    def month(name: str, *rows: tuple[str, str, str]) -> None:
+        ledger(tmp_path, *([loan, "某", balance, "2027-12-31", since, "", "", "", ""]
+                           for loan, balance, since in rows), name=name)  # fmt: skip
+
+    month("sep.csv", ("L1", "1000", ""), ("L2", "500", "2026-08-20"), ("L3", "200", "2026-06-01"))
+    month("oct.csv", ("L1", "1000", "2026-10-10"), ("L3", "200", "2026-06-01"), ("L4", "300", ""))
+    run("load", "sep.csv", "--as-of", "2026-09-30")
+    only_one = run("rolls")
+    assert (only_one.exit_code, only_one.stderr) == (
+        2,
+        "npl: error: roll rates need two snapshots; `npl load` another month's ledger\n",
+    )
+    run("load", "oct.csv", "--as-of", "2026-10-31")
+    rows = json.loads(run("rolls", "-f", "json").stdout)
+    assert [(r["from_band"], r["to_band"], r["loans"], r["balance"], r["balance_share"])
+            for r in rows] == [
+        ("M0", "M1", 1, 1000.0, 1.0),  # current, then 21 days overdue
+        ("M2", "gone", 1, 500.0, 1.0),  # 41 days overdue, then repaid
+        ("M5", "M6", 1, 200.0, 1.0),  # 121 days, then 152
+    ]  # fmt: skip
+    screen = run("rolls", "--from", "2026-09-30", "--to", "2026-10-31").stdout
+    assert screen.splitlines()[-1] == "new loans: 1, ¥300"
+    backwards = run("rolls", "--from", "2026-10-31", "--to", "2026-09-30")
+    assert backwards.stderr == "npl: error: --from must be an earlier snapshot than --to\n"

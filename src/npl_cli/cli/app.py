@@ -18,6 +18,7 @@ from npl_cli.cli.workspace import (
     action_app,
     history,
     load,
+    rolls,
     snapshots_app,
     workspace_app,
 )
@@ -66,6 +67,7 @@ app.command()(load)
 app.add_typer(snapshots_app, name="snapshots")
 app.add_typer(action_app, name="action")
 app.command()(history)
+app.command()(rolls)
 app.add_typer(workspace_app, name="workspace")
 
 

@@ -21,6 +21,7 @@ from npl_cli.cli.common import (
     ConfigOpt,
     EncodingOpt,
     Format,
+    FormatOpt,
     HeaderRowOpt,
     LangOpt,
     LedgerArg,
@@ -37,14 +38,16 @@ from npl_cli.cli.common import (
     stdout_console,
 )
 from npl_cli.cli.loading import read_ledger
+from npl_cli.cli.output import write_rows
 from npl_cli.config import load_settings
 from npl_cli.deadlines import GUARANTOR_SEPARATORS
 from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object, write_workbook
 from npl_cli.ledger import Ledger
 from npl_cli.ledger.actions import read_actions
-from npl_cli.pipeline import loan_history
+from npl_cli.pipeline import loan_history, roll_rates
 from npl_cli.render.mask import mask_names
+from npl_cli.render.rolls import render_rolls
 from npl_cli.render.workspace import render_actions, render_history, render_snapshots
 from npl_cli.text import counted
 from npl_cli.workspace import (
@@ -396,3 +399,43 @@ def history(
         return
     payload = {"loan_id": loan_id, "as_of": f"{day:%Y-%m-%d}"}
     write_json_object({**payload, **{name: records(part) for name, part in parts.items()}}, output)
+
+
+@handle_errors
+def rolls(
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="The earlier snapshot's date (default: the one before --to)."),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="The later snapshot's date (default: the latest).")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+    config: ConfigOpt = None,
+) -> None:
+    """Roll rates between two snapshots: where each aging band's loans stood a snapshot later
+    (a later band, or gone), by number and by balance."""
+    settings = load_settings(config)
+    with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
+        days = [pd.Timestamp(d) for d in store.snapshots()["as_of"]]
+        later = parse_date_option(end, "--to") if end else (days[-1] if days else None)
+        earlier = (
+            parse_date_option(start, "--from")
+            if start
+            else max((d for d in days if later is not None and d < later), default=None)
+        )
+        if earlier is None or later is None:
+            raise UsageError("roll rates need two snapshots; `npl load` another month's ledger")
+        if earlier >= later:
+            raise UsageError("--from must be an earlier snapshot than --to")
+        _, before = store.latest(earlier)
+        _, after = store.latest(later)
+    result = roll_rates(before, after, settings, start=earlier, end=later)
+    if fmt is Format.table and output is None:
+        render_rolls(result, stdout_console(), lang=resolve_lang(lang, settings.lang))
+        return
+    write_rows(result.rows, file_format(fmt, output), output, sheet="rolls")

@@ -34,12 +34,16 @@ def field(label: str, value: str, lang: str) -> str:
 
 
 def fits(console: Console, probe: Table) -> bool:
-    """Does a table fit with no value folded: every no-wrap column whole, each other column at
-    least as wide as its longest word or its min_width? `probe` is the table with its columns
-    of sentences left blank: a Chinese sentence has no spaces, and rich would measure it as
-    one long word."""
-    unbounded = console.options.update_width(1_000_000)  # else rich clamps to the terminal
-    return Measurement.get(console, unbounded, probe).minimum <= console.width
+    """Does a table fit with no value folded: a no-wrap column as wide as its widest cell,
+    any other as its longest word (or its min_width)? `probe` is the table with its columns
+    of sentences left blank: a Chinese sentence has no spaces, and would measure as one word."""
+    unbounded = console.options.update_width(1_000_000)
+    need = 0
+    for column in probe.columns:
+        sizes = [Measurement.get(console, unbounded, c) for c in (column.header, *column.cells)]
+        widest = max(m.maximum if column.no_wrap else m.minimum for m in sizes)
+        need += max(widest, column.min_width or 0) + 3  # padding either side and a rule
+    return need + 1 <= console.width
 
 
 def print_cards(

@@ -503,7 +503,8 @@ def roll_rates(
     after = bands(days_past_due(later, end)[0], aging)
     at = positions_in(later["loan_id"], earlier["loan_id"])  # row in `later`, -1: gone
     ends = names + [GONE]
-    to_code = np.where(at >= 0, np.asarray(after.codes)[np.maximum(at, 0)], len(names))
+    # the band code at the end; a last entry for GONE, which position -1 picks
+    to_code = np.append(np.asarray(after.codes, dtype=np.int64), len(names))[at]
     cell = np.asarray(before.codes, dtype=np.int64) * len(ends) + to_code
     balance = earlier["balance"].to_numpy(dtype=float)
     size = len(names) * len(ends)

@@ -173,3 +173,17 @@ def test_basis_and_action_in_chinese_with_lang_zh(tmp_path: Path, run: Any) -> N
     assert (guarantee["deadline"], guarantee["status"]) == ("2022-12-30", "expired")
     assert guarantee["basis"] == "主债务到期日 2022-06-30；6个月（未约定保证期间）"
     assert guarantee["action"] == "保证人免除保证责任（民法典第693条），不能再向其主张"
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 160, 200, 250])
+def test_no_loan_id_date_or_amount_is_split_at_any_width(
+    run: Any, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "ledger.xlsx"
+    args = ["limitation", str(sample), "--as-of", "2026-11-30", "--lang", "zh"]
+    screen = run(*args, "--top", "20").stdout
+    rows = json.loads(run(*args, "-f", "json").stdout)[:20]
+    for row in rows:
+        for whole in (row["loan_id"], row["deadline"], f"{row['balance']:,.2f}"):
+            assert whole in screen, (width, whole)

@@ -330,3 +330,18 @@ def test_a_chinese_worklist_is_a_table_when_the_terminal_is_wide_enough(
     assert lines[0].rstrip() == "清收清单（2026-10-31）：共 78 户，列出前 3"
     assert lines[2].split("┃")[1:4] == [" 序号 ", " 借款人 ", " 证件号码           "]
     assert max(cell_len(line.rstrip()) for line in lines) <= 200  # CJK takes two cells
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 160, 200, 250])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_id_or_amount_is_split_at_any_width(
+    run: Any, monkeypatch: pytest.MonkeyPatch, width: int, lang: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    args = ["triage", str(ROOT / "sample_data" / "ledger.xlsx"), "--as-of", "2026-10-31",
+            "--lang", lang, "--no-mask", "--top", "10"]  # fmt: skip
+    screen = run(*args).stdout
+    rows = json.loads(run(*args, "-f", "json").stdout)
+    for row in rows:
+        for whole in (row["debtor_id"], f"{row['balance']:,.0f}"):
+            assert whole in screen, (width, whole)

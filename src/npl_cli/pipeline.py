@@ -476,9 +476,8 @@ GONE = "gone"  # not in the later snapshot: repaid, written off, sold or moved
 
 @dataclass
 class RollRates:
-    rows: (
-        pd.DataFrame
-    )  # from_band, to_band, loans, balance (at the start), loan_share, balance_share
+    # from_band, to_band, loans, balance (at the start), loan_share, balance_share
+    rows: pd.DataFrame
     start: pd.Timestamp
     end: pd.Timestamp
     bands: list[str]  # the band order, GONE last among the ends

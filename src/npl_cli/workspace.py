@@ -309,7 +309,8 @@ class Workspace:
         rows = table["source_row"].to_numpy()
         if (np.diff(rows) < 0).any():  # stored in ledger order, so this sort is a safeguard
             table = table.take(pa.array(np.argsort(rows, kind="stable")))
-        table = table.drop_columns(self._absent_columns(day, table))
+        recorded = self._recorded_columns(day)
+        table = table.drop_columns(_absent_columns(table, recorded))
         as_timestamps = pa.schema(
             [
                 field.with_type(pa.timestamp("ns"))
@@ -319,9 +320,11 @@ class Workspace:
             ]
         )  # DATE would become Python date objects in pandas: cast in Arrow, in one step
         frame = table.cast(as_timestamps).to_pandas()  # Arrow text stays Arrow-backed
-        return day, self._with_extras(day, frame)
+        return day, self._with_extras(day, frame, recorded)
 
-    def _with_extras(self, day: pd.Timestamp, frame: pd.DataFrame) -> pd.DataFrame:
+    def _with_extras(
+        self, day: pd.Timestamp, frame: pd.DataFrame, recorded: list[str] | None
+    ) -> pd.DataFrame:
         """The ledger's unmapped columns back beside the canonical ones, as text (rules may
         name them), before source_file and source_row as when the file is read."""
         long = self.query(
@@ -330,7 +333,6 @@ class Workspace:
         if long.empty:
             return frame
         wide = long.pivot(index="loan_id", columns="column", values="value")
-        recorded = self._recorded_columns(day)
         names = [c for c in recorded if c in wide] if recorded else list(wide.columns)
         extras = pd.DataFrame(
             {name: frame["loan_id"].map(wide[name]).astype("str") for name in names},
@@ -361,20 +363,6 @@ class Workspace:
         finally:
             self.connection.unregister("wanted")
         return day, found
-
-    def _absent_columns(self, day: pd.Timestamp, table: pa.Table) -> list[str]:
-        """The stored columns the snapshot's ledger did not have (empty in the store)."""
-        recorded = self._recorded_columns(day)
-        kept = {"source_file", "source_row"}
-        if recorded is not None:
-            kept |= set(recorded)
-            return [name for name in table.column_names if name not in kept]
-        kept |= set(REQUIRED)  # loaded before schema 2: an empty column counts as absent
-        return [
-            name
-            for name, column in zip(table.column_names, table.columns, strict=True)
-            if column.null_count == len(column) and name not in kept
-        ]
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -517,6 +505,21 @@ class SnapshotWriter:
         self._pool.shutdown()
 
 
+def _absent_columns(table: pa.Table, recorded: list[str] | None) -> list[str]:
+    """The stored columns the snapshot's ledger did not have (empty in the store); `recorded`
+    is its own list of columns (None before schema 2, when an empty column counts as absent)."""
+    kept = {"source_file", "source_row"}
+    if recorded is not None:
+        kept |= set(recorded)
+        return [name for name in table.column_names if name not in kept]
+    kept |= set(REQUIRED)
+    return [
+        name
+        for name, column in zip(table.column_names, table.columns, strict=True)
+        if column.null_count == len(column) and name not in kept
+    ]
+
+
 def _loan_table(frame: pd.DataFrame) -> Any:
     """Every canonical column (absent ones empty) as an Arrow table: DuckDB scans Arrow
     directly, without turning text into Python objects."""
@@ -612,28 +615,33 @@ def action_events(
     })  # fmt: skip
 
 
-def deadline_events(frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+def deadline_events(
+    frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray, guarantor_acts: np.ndarray
+) -> pd.DataFrame:
     """The ledger's own dated acts and the action log together, by ledger row."""
     from npl_cli.deadlines import ledger_events
 
-    guarantor_acts = by_guarantor(frame, actions, rows)
     return pd.concat(
         [ledger_events(frame), action_events(actions, rows, guarantor_acts)], ignore_index=True
     )
 
 
 def apply_actions(
-    frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp, rows: np.ndarray
+    frame: pd.DataFrame,
+    actions: pd.DataFrame,
+    as_of: pd.Timestamp,
+    rows: np.ndarray,
+    guarantor_acts: np.ndarray,
 ) -> pd.DataFrame:
     """The loans with what the action log adds: judgments, enforcement applications, the
     latest payment, and broken promises counted by their three elements. `rows` is each
-    action's row in `frame` (-1: a loan not in it)."""
+    action's row in `frame` (-1: a loan not in it); `guarantor_acts` marks a guarantor's own
+    acts (by_guarantor), whose payments are not the borrower's."""
     out = frame.copy(deep=False)  # new columns only; the caller's frame is left as it was
     if actions.empty:
         return out
     kinds = actions["kind"].to_numpy(dtype=object)
     dates = actions["date"].to_numpy(dtype="datetime64[ns]")
-    guarantor_acts = by_guarantor(frame, actions, rows)
     for kind, column in (
         ("judgment", "judgment_effective_on"),
         ("enforcement_application", "enforcement_applied_on"),

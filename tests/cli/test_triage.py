@@ -342,6 +342,7 @@ def test_no_id_or_amount_is_split_at_any_width(
             "--lang", lang, "--no-mask", "--top", "10"]  # fmt: skip
     screen = run(*args).stdout
     rows = json.loads(run(*args, "-f", "json").stdout)
+    assert len(rows) == 10
     for row in rows:
         for whole in (row["debtor_id"], f"{row['balance']:,.0f}"):
             assert whole in screen, (width, whole)

@@ -30,6 +30,7 @@ from npl_cli.errors import InputError, NplError
 from npl_cli.ledger import Ledger
 from npl_cli.periods import date_column
 from npl_cli.schema import COLUMNS, REQUIRED
+from npl_cli.text import positions_in
 
 SCHEMA_VERSION = 2
 ACTION_KINDS = ("demand", "payment", "acknowledgment", "promise", "repayment_plan", "suit",
@@ -576,21 +577,29 @@ def by_guarantor(frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray) -
     """Which actions are a guarantor's own act (a payment, acknowledgment, promise or plan
     whose party is one of the loan's guarantors): they restart that guarantor's limitation,
     not the borrower's."""
-    from npl_cli.deadlines import DEBTOR_ACTS, split_guarantors
+    from npl_cli.deadlines import DEBTOR_ACTS
 
     acts = actions["kind"].isin(DEBTOR_ACTS).to_numpy() & actions["party"].notna().to_numpy()
-    if not acts.any() or "guarantors" not in frame:
-        return np.zeros(len(actions), dtype=bool)
-    positions, names = split_guarantors(frame["guarantors"])
+    out = np.zeros(len(actions), dtype=bool)
+    if acts.any():
+        parties = actions["party"].to_numpy(dtype=object)[acts]
+        out[np.flatnonzero(acts)] = _is_guarantor(frame, rows[acts], parties)
+    return out
+
+
+def _is_guarantor(loans: pd.DataFrame, rows: np.ndarray, parties: np.ndarray) -> np.ndarray:
+    """Whether each party is one of the guarantors of the loan at its row of `loans`."""
+    from npl_cli.deadlines import split_guarantors
+
+    if "guarantors" not in loans:
+        return np.zeros(len(rows), dtype=bool)
+    positions, names = split_guarantors(loans["guarantors"])
     guarantors = pd.DataFrame({
         "row": positions, "party": np.asarray(names.to_numpy(zero_copy_only=False), object),
         "found": True,
     }).drop_duplicates(["row", "party"])  # fmt: skip
-    asked = pd.DataFrame({"row": rows[acts], "party": actions["party"].to_numpy(object)[acts]})
-    found = asked.merge(guarantors, on=["row", "party"], how="left")["found"].notna()
-    out = np.zeros(len(actions), dtype=bool)
-    out[np.flatnonzero(acts)] = found.to_numpy()
-    return out
+    asked = pd.DataFrame({"row": rows, "party": parties})
+    return asked.merge(guarantors, on=["row", "party"], how="left")["found"].notna().to_numpy()
 
 
 def action_events(
@@ -684,22 +693,17 @@ def unmatched_actions(actions: pd.DataFrame, loans: pd.DataFrame) -> Unmatched:
     """Which `actions` the snapshot's `loans` (loan_id, guarantors) cannot place: a loan id it
     does not hold, or a guarantor demand naming a party who is not one of the loan's
     guarantors (such a demand meets no guarantee period)."""
-    from npl_cli.deadlines import split_guarantors
-
-    known = actions["loan_id"].isin(loans["loan_id"]).to_numpy()
-    unknown_loans = list(dict.fromkeys(actions.loc[~known, "loan_id"].astype(str)))
-    demands = actions[known & (actions["kind"] == "guarantor_demand").to_numpy()]
-    named = demands.loc[demands["party"].notna(), ["loan_id", "party"]].astype(object)
-    positions, names = split_guarantors(loans["guarantors"])
-    pairs = pd.DataFrame({
-        "loan_id": loans["loan_id"].to_numpy(dtype=object)[positions],
-        "party": np.asarray(names.to_numpy(zero_copy_only=False), dtype=object),
-        "found": True,
-    })  # fmt: skip
-    checked = named.merge(pairs, on=["loan_id", "party"], how="left")
-    strangers = checked[checked["found"].isna()].drop(columns="found").drop_duplicates()
-    listed = loans.set_index("loan_id")["guarantors"]
-    strangers["guarantors"] = strangers["loan_id"].map(listed).fillna("")
+    rows = positions_in(loans["loan_id"], actions["loan_id"])
+    unknown_loans = list(dict.fromkeys(actions.loc[rows < 0, "loan_id"].astype(str)))
+    named = (actions["kind"] == "guarantor_demand").to_numpy() & actions["party"].notna().to_numpy()
+    demand = np.flatnonzero(named & (rows >= 0))
+    parties = actions["party"].to_numpy(dtype=object)[demand]
+    stranger = demand[~_is_guarantor(loans, rows[demand], parties)]
+    strangers = pd.DataFrame({
+        "loan_id": actions["loan_id"].to_numpy(dtype=object)[stranger],
+        "party": actions["party"].to_numpy(dtype=object)[stranger],
+        "guarantors": loans["guarantors"].fillna("").to_numpy(dtype=object)[rows[stranger]],
+    }).drop_duplicates()  # fmt: skip
     return Unmatched(unknown_loans, strangers.reset_index(drop=True))
 
 

@@ -29,7 +29,9 @@ def test_limitation_from_python_counts_every_deadline() -> None:
     due = npl.limitation(ledger, npl.load_settings(), as_of=AS_OF, days=90)
     assert due.window_days == 90
     assert set(due.rows["status"]) <= {"due", "expired"}
-    assert sum(due.counts.values()) == len(npl.compute_deadlines(ledger.frame, as_of=AS_OF).table)
+    options = npl.deadline_settings(npl.load_settings())
+    computed = npl.compute_deadlines(ledger.frame, as_of=AS_OF, settings=options)
+    assert sum(due.counts.values()) == len(computed.table)
 
 
 def test_import_is_light_and_unknown_names_fail() -> None:

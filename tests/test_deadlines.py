@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from npl_cli.config import defaults
 from npl_cli.deadlines import (
     EVENT_COLUMNS,
     DeadlineSettings,
+    Period,
     compute_deadlines,
     ledger_events,
     output_frame,
@@ -54,9 +57,14 @@ def deadlines(
     as_of: pd.Timestamp = AS_OF,
     **settings: Any,
 ) -> pd.DataFrame:
-    computed = compute_deadlines(frame, events, as_of=as_of, settings=DeadlineSettings(**settings))
+    computed = compute_deadlines(frame, events, as_of=as_of, settings=packaged(**settings))
     chosen = select(computed, window_days=computed_window(settings), everything=True)
     return output_frame(computed, chosen)
+
+
+def packaged(**overrides: Any) -> DeadlineSettings:
+    """The packaged [deadlines] defaults, as a user without a config file gets them."""
+    return DeadlineSettings.from_config(defaults()["deadlines"], **overrides)
 
 
 def computed_window(settings: dict[str, Any]) -> int:
@@ -271,7 +279,7 @@ def test_window_edge(days_left: int, listed: bool) -> None:
     as_of = pd.Timestamp("2026-01-01")
     deadline = as_of + pd.Timedelta(days=days_left)
     frame = loans({"maturity_date": deadline - pd.DateOffset(years=3)})
-    computed = compute_deadlines(frame, as_of=as_of)
+    computed = compute_deadlines(frame, as_of=as_of, settings=packaged())
     chosen = select(computed, window_days=90)
     assert len(chosen) == int(listed)
     assert computed.table["status"].astype(str).iloc[0] == ("due" if listed else "ok")
@@ -517,7 +525,7 @@ def test_enforcement_applied_in_time_is_met() -> None:
 
 def test_paid_off_loans_and_loans_without_dates_are_counted_in_notes() -> None:
     frame = loans({"maturity_date": "2026-06-30", "balance": 0.0}, {"dpd": 10})
-    computed = compute_deadlines(frame, as_of=AS_OF)
+    computed = compute_deadlines(frame, as_of=AS_OF, settings=packaged())
     assert computed.notes[:2] == [
         "1 loan with no balance outstanding: no deadlines",
         "claim limitation not computed for 1 loan: no maturity date, acceleration date or "
@@ -529,19 +537,34 @@ def test_paid_off_loans_and_loans_without_dates_are_counted_in_notes() -> None:
 @pytest.mark.parametrize(
     ("text", "parsed"),
     [
-        ("2年", ("months", 24)),
-        ("六个月", ("months", 6)),
-        ("18个月", ("months", 18)),
-        ("主债务履行期届满之日起两年", ("months", 24)),
-        ("一年六个月", ("months", 18)),
-        ("十二个月", ("months", 12)),
-        ("直至本息还清", ("until_paid", 0)),
-        ("", ("none", 0)),
-        ("2027-06-30", ("date", 0)),
+        ("2年", Period("months", 24)),
+        ("两年", Period("months", 24)),
+        ("六个月", Period("months", 6)),
+        ("18个月", Period("months", 18)),
+        ("一年半", Period("months", 18)),
+        ("半年", Period("months", 6)),
+        ("主债务履行期届满之日起两年", Period("months", 24)),
+        ("一年六个月", Period("months", 18)),
+        ("十二个月", Period("months", 12)),
+        ("90天", Period("months", 0, 90)),
+        ("直至本息还清", Period("until_paid")),
+        ("至主债务还清之日止", Period("until_paid")),
+        ("至全部债务清偿之日", Period("until_paid")),
+        ("", Period("none")),
+        ("2027-06-30", Period("date", end=dt.date(2027, 6, 30))),
+        ("2027年3月31日", Period("date", end=dt.date(2027, 3, 31))),
+        ("至2027年6月30日止", Period("date", end=dt.date(2027, 6, 30))),
+        ("至2027-07-30", Period("date", end=dt.date(2027, 7, 30))),
+        ("届满日2027/7/1", Period("date", end=dt.date(2027, 7, 1))),
+        ("到20270831", Period("date", end=dt.date(2027, 8, 31))),
+        ("2027年2月30日", Period("unreadable")),
+        ("详见合同", Period("unreadable")),
     ],
 )
-def test_guarantee_period_wording(text: str, parsed: tuple[str, int]) -> None:
-    assert parse_guarantee_period(text, ("直至本息还清",)) == parsed
+def test_guarantee_period_wording(text: str, parsed: Period) -> None:
+    """DOMAIN §3 "agreed periods come in many wordings": an end date is an end date, never a
+    number of years; "until paid" in its several wordings; lengths in digits or Chinese."""
+    assert parse_guarantee_period(text, packaged().until_paid_words) == parsed
 
 
 def test_calendar_arithmetic() -> None:
@@ -570,13 +593,14 @@ def test_act_by_is_the_last_working_day_on_or_before() -> None:
 
 
 def test_chinese_words_match_the_english_ones_entry_for_entry() -> None:
-    from npl_cli.deadlines import CHINESE, ENGLISH
+    from npl_cli.deadlines.codes import BASIS, HOW, NOTES
+    from npl_cli.deadlines.words import CHINESE, ENGLISH
 
-    assert len(CHINESE.basis) == len(ENGLISH.basis)
-    assert len(CHINESE.how) == len(ENGLISH.how)
+    for words in (ENGLISH, CHINESE):
+        assert set(words.basis) == set(BASIS)
+        assert set(words.how) == set(HOW)
+        assert set(words.notes) == set(NOTES)
     assert set(CHINESE.actions) == set(ENGLISH.actions)
-    for english, chinese in zip(ENGLISH.notes, CHINESE.notes, strict=True):
+    for code in NOTES:
         for placeholder in ("{date}", "{basis}"):
-            assert english.count(placeholder) == chinese.count(placeholder), chinese
-        if "{basis}" in chinese:  # the note text is filled basis first, then date
-            assert chinese.index("{basis}") < chinese.index("{date}")
+            assert ENGLISH.notes[code].count(placeholder) == CHINESE.notes[code].count(placeholder)

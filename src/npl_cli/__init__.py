@@ -29,16 +29,17 @@ _EXPORTS = {
     "limitation": "npl_cli.pipeline",
     "TriageFilters": "npl_cli.pipeline",
     "compute_deadlines": "npl_cli.deadlines",
+    "deadline_settings": "npl_cli.pipeline",
 }
 __all__ = ["Ledger", "NplError", "TriageFilters", "__version__", "compute_deadlines",
-           "limitation", "load_ledger", "load_settings", "triage"]  # fmt: skip
+           "deadline_settings", "limitation", "load_ledger", "load_settings", "triage"]  # fmt: skip
 
 if TYPE_CHECKING:
     from npl_cli.config import load_settings
     from npl_cli.deadlines import compute_deadlines
     from npl_cli.errors import NplError
     from npl_cli.ledger import Ledger, load_ledger
-    from npl_cli.pipeline import TriageFilters, limitation, triage
+    from npl_cli.pipeline import TriageFilters, deadline_settings, limitation, triage
 
 
 def __getattr__(name: str) -> Any:

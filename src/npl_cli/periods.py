@@ -8,6 +8,7 @@ that month's last day when it has no such day: 2020-02-29 + 3 years -> 2023-02-2
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -87,25 +88,92 @@ def days_between(later: np.ndarray, earlier: np.datetime64 | np.ndarray) -> np.n
     return out
 
 
+@dataclass(frozen=True)
+class RestCalendar:
+    """Days off in China: the State Council's announced calendar (holidays and make-up working
+    weekend days, 调休) for the years the chinese-calendar package covers, and beyond them the
+    statutory holidays computed by rule (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆) by the
+    holidays package. Weekends are rest days unless announced as make-up working days."""
+
+    holidays: np.ndarray  # datetime64[D], sorted
+    makeup_workdays: np.ndarray  # datetime64[D], sorted
+    announced: tuple[int, int]  # first and last year of the announced calendar (0, 0: none)
+    by_rule: tuple[int, int]  # the years filled in by rule
+
+    def rest(self, days: np.ndarray) -> np.ndarray:
+        """Whether each datetime64[D] day is a rest day (weekend or holiday, not 调休)."""
+        weekend = ~np.is_busday(days, weekmask="1111100")
+        makeup = np.isin(days, self.makeup_workdays)
+        return (weekend & ~makeup) | np.isin(days, self.holidays)
+
+    def note(self, lang: str = "en") -> str:
+        first, last = self.announced
+        if lang == "zh":
+            return (
+                f"最迟办理日与法定最后一日按国务院公布的{first}–{last}年节假日安排（含调休）计算，"
+                f"其后年份按法定节日规则推算（元旦、春节、清明、劳动节、端午、中秋、国庆）"
+            )
+        return (
+            f"act-by and last-day dates use the State Council's announced holidays and make-up "
+            f"working days for {first}–{last}, and the statutory holidays by rule (New Year, "
+            "Spring Festival, Qingming, Labour Day, Dragon Boat, Mid-Autumn, National Day) for "
+            "other years"
+        )
+
+
+RULE_YEARS = (1990, 2200)  # years outside the announced calendar that get holidays by rule
+
+
 @lru_cache(maxsize=1)
-def holiday_calendar() -> tuple[np.ndarray, int]:
-    """Chinese statutory holidays known to the chinese-calendar package, and the last year it
-    covers. Without the package: no holidays (weekends only)."""
-    try:
-        import chinese_calendar
-    except ImportError:  # pragma: no cover - the package is a dependency
-        return np.array([], dtype="datetime64[D]"), 0
-    days = sorted(chinese_calendar.holidays)
-    return np.array(days, dtype="datetime64[D]"), max(day.year for day in days)
+def rest_calendar() -> RestCalendar:
+    import datetime as dt
+
+    import chinese_calendar
+    import holidays as holiday_rules
+
+    announced = sorted(chinese_calendar.holidays)
+    first, last = announced[0].year, announced[-1].year
+    outside = [y for y in range(RULE_YEARS[0], RULE_YEARS[1] + 1) if not first <= y <= last]
+    # only the statutory days themselves: substitutes ("observed") are announced year by
+    # year and are not known in advance
+    computed: list[dt.date] = [
+        day
+        for day, name in holiday_rules.China(years=outside).items()
+        if "observed" not in name and "substituted" not in name.lower()
+    ]
+    days = np.unique(np.array(announced + computed, dtype="datetime64[D]"))
+    makeup = np.array(sorted(chinese_calendar.workdays), dtype="datetime64[D]")
+    makeup = makeup[~np.is_busday(makeup, weekmask="1111100")]  # weekend days worked only
+    return RestCalendar(days, makeup, (first, last), RULE_YEARS)
+
+
+def _roll_to_working_day(dates: np.ndarray, *, forward: bool) -> np.ndarray:
+    """Each date itself when it is a working day, else the nearest working day after it
+    (forward) or before it (backward). One pass over the span of the column's days."""
+    days = as_days(dates)
+    valid = ~np.isnat(days)
+    if not valid.any():
+        return days.astype("datetime64[ns]")
+    ordinal = days.view(np.int64)
+    low, high = int(ordinal[valid].min()) - 40, int(ordinal[valid].max()) + 40
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    working = ~rest_calendar().rest(span)
+    index = np.arange(len(span))
+    if forward:
+        pick = np.minimum.accumulate(np.where(working, index, len(span) - 1)[::-1])[::-1]
+    else:
+        pick = np.maximum.accumulate(np.where(working, index, 0))
+    out = span[pick[np.where(valid, ordinal - low, 0)]]
+    return np.where(valid, out, np.datetime64("NaT", "D")).astype("datetime64[ns]")
 
 
 def act_by(deadlines: np.ndarray) -> np.ndarray:
-    """The last working day on or before each deadline: weekends and (where the calendar package
-    covers the year) statutory holidays are passed over. Working Saturdays (调休) are treated as
-    days off, which only ever moves the date earlier: the safe side."""
-    holidays, _ = holiday_calendar()
+    """The safe date to act by: the last working day on or before each nominal deadline
+    (weekends and holidays passed over; make-up working days count as working days)."""
+    return _roll_to_working_day(deadlines, forward=False)
 
-    def last_working_day(days: np.ndarray) -> np.ndarray:
-        return np.busday_offset(days, 0, roll="backward", holidays=holidays)
 
-    return by_distinct_day(as_days(deadlines), last_working_day).astype("datetime64[ns]")
+def legal_last_day(deadlines: np.ndarray) -> np.ndarray:
+    """Civil Code Art 203: a period whose last day is a rest day ends on the first working day
+    after the rest; an act on that day is in time. Equal to the deadline on a working day."""
+    return _roll_to_working_day(deadlines, forward=True)

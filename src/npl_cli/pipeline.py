@@ -55,8 +55,10 @@ class LimitationResult:
 
 
 def deadline_settings(
-    settings: Settings, *, strict_evidence: bool, days: int | None
+    settings: Settings, *, strict_evidence: bool = False, days: int | None = None
 ) -> DeadlineSettings:
+    """The one way every command reads the [deadlines] settings, so that `limitation`,
+    `triage` and `history` give the same answer for the same loan."""
     return DeadlineSettings.from_config(
         settings.section("deadlines"),
         strict_evidence=strict_evidence or None,
@@ -300,6 +302,7 @@ def triage(
     lang: str = "zh",
     top: int | None = None,
     events: pd.DataFrame | None = None,
+    strict_evidence: bool = False,
 ) -> TriageResult:
     """The prioritised worklist: aging, floors, deadlines, debtor types, tactics, priority."""
     if not any(ledger.has(c) for c in ("overdue_since", "dpd", "maturity_date")):
@@ -310,7 +313,8 @@ def triage(
         )
     filters = filters or TriageFilters()
     aging = AgingSettings.from_config(settings.section("aging"), settings.section("classification"))
-    window = int(settings.section("deadlines").get("window_days", 90))
+    deadline_options = deadline_settings(settings, strict_evidence=strict_evidence)
+    window = deadline_options.window_days
     priority_settings = PrioritySettings.from_config(
         settings.section("priority"),
         settings.section("tactics"),
@@ -343,7 +347,7 @@ def triage(
             aged,
             events,
             as_of=as_of,
-            settings=DeadlineSettings.from_config(settings.section("deadlines")),
+            settings=deadline_options,
         )
         debtors = rollup(aged, debtor, extra_fields=extra_fields, text_fields=text_fields)
         deadlines = pending.result()
@@ -431,6 +435,7 @@ def loan_history(
     snapshots: pd.DataFrame,
     actions: pd.DataFrame,
     as_of: pd.Timestamp,
+    settings: DeadlineSettings,
     lang: str = "en",
 ) -> LoanHistory:
     """The record a lawyer asks for: balances and classes per snapshot, the actions and
@@ -459,8 +464,9 @@ def loan_history(
             .reset_index(drop=True)
         )
         frame, events = with_actions(frame, actions, moment)
-        computed = compute_deadlines(frame, events, as_of=moment)
-        rows = output_frame(computed, select(computed, window_days=90, everything=True), lang)
+        computed = compute_deadlines(frame, events, as_of=moment, settings=settings)
+        chosen = select(computed, window_days=settings.window_days, everything=True)
+        rows = output_frame(computed, chosen, lang)
         tables.append(rows.assign(moment=label))
     deadlines = (
         pd.concat(tables, ignore_index=True)[["moment", *OUTPUT_COLUMNS]]

@@ -19,20 +19,11 @@ import pyarrow.compute as pc
 
 from npl_cli.config import did_you_mean
 from npl_cli.errors import ConfigError
-from npl_cli.schema import DEBTOR_TYPES, TACTICS
-from npl_cli.text import contains_any
+from npl_cli.schema import DEBTOR_TYPES, LOST_CONTACT_WORDS, TACTICS
+from npl_cli.text import contains_any, join_present
 
 CONDITIONS = ("has_guarantor", "has_collateral", "deadline_urgent", "lost_contact",
               "after_judgment", "stuck")  # fmt: skip
-LOST_CONTACT_WORDS = (
-    "失联",
-    "无法联系",
-    "联系不上",
-    "下落不明",
-    "去向不明",
-    "外逃",
-    "lost contact",
-)
 MINORITY_WORDS = ("少数民族", "宗教", "清真", "禁忌", "minority")
 
 
@@ -124,13 +115,6 @@ def _where(mask: np.ndarray, text: str | pa.Array) -> pa.Array:
     """`text` where mask is true, null elsewhere (all in Arrow, no Python strings per row)."""
     value = pa.scalar(text, pa.string()) if isinstance(text, str) else text
     return pc.if_else(pa.array(mask), value, pa.scalar(None, pa.string()))
-
-
-def join_present(parts: Sequence[pa.Array], separator: str) -> pa.Array:
-    """Element-wise join of the non-null parts."""
-    if not parts:
-        return pa.nulls(0, pa.string())
-    return pc.binary_join_element_wise(*parts, separator, null_handling="skip")
 
 
 def format_yuan(values: np.ndarray) -> pa.Array:

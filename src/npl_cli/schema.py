@@ -280,6 +280,16 @@ COLUMNS: tuple[Column, ...] = (
     ),
     _col("performance_due_on", "date", "履行期限届满日", "履行期届满日", "performance due on"),
     _col("enforcement_applied_on", "date", "申请执行日", "申请执行日期", "enforcement applied on"),
+    _col(
+        "enforcement_ended_on",
+        "date",
+        "终结执行日",
+        "终本日期",
+        "终本裁定送达日",
+        "终结本次执行日",
+        "终结执行裁定送达日",
+        "enforcement ended on",
+    ),
     _col("ethnicity", "text", "民族", "ethnicity"),
     _col("phone", "id", "联系电话", "手机号", "手机号码", "电话", "phone", "mobile"),
     _col("address", "text", "地址", "住址", "联系地址", "家庭住址", "address"),
@@ -400,6 +410,16 @@ TACTICS = {
     "sue": ("依法起诉", "sue"),
 }
 
+# A debtor who cannot be found: the words a contact status, note or action uses for it.
+LOST_CONTACT_WORDS = (
+    "失联",
+    "无法联系",
+    "联系不上",
+    "下落不明",
+    "去向不明",
+    "外逃",
+    "lost contact",
+)
 DEADLINE_KINDS = ("claim_limitation", "guarantee_period", "guarantee_limitation", "enforcement")
 DEADLINE_KIND_LABELS = {
     "zh": {

@@ -60,3 +60,17 @@ def positions_in(keys: pd.Series, wanted: pd.Series) -> np.ndarray:
     position = np.full(len(distinct), -1, dtype=np.int64)
     position[found[hits]] = hits
     return np.where(codes >= 0, position[np.maximum(codes, 0)], -1)
+
+
+def join_present(parts: Sequence[pa.Array], separator: str) -> pa.Array:
+    """Element-wise join of each row's non-null parts (null where a row has none).
+
+    Not `binary_join_element_wise(null_handling="skip")`: pyarrow 26 drops the rows whose
+    parts are all null from its result, which would shift every later row's text."""
+    if not parts:
+        return pa.nulls(0, pa.string())
+    out = parts[0]
+    for part in parts[1:]:
+        both = pc.binary_join_element_wise(out, part, separator)  # null where either is
+        out = pc.if_else(pc.is_null(out), part, pc.if_else(pc.is_null(part), out, both))
+    return out

@@ -32,10 +32,10 @@ from npl_cli.periods import date_column
 from npl_cli.schema import COLUMNS, REQUIRED
 from npl_cli.text import positions_in
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ACTION_KINDS = ("demand", "payment", "acknowledgment", "promise", "repayment_plan", "suit",
-                "payment_order", "judgment", "enforcement_application", "guarantor_demand",
-                "visit", "call", "note")  # fmt: skip
+                "payment_order", "judgment", "enforcement_application", "enforcement_ended",
+                "guarantor_demand", "visit", "call", "note")  # fmt: skip
 ACTION_COLUMNS = ["loan_id", "kind", "date", "party", "amount", "method", "evidence",
                   "promise_date", "promise_amount", "note"]  # fmt: skip
 _SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "date": "DATE", "amount": "DOUBLE",
@@ -153,6 +153,9 @@ MIGRATIONS: dict[int, list[str]] = {
     # The canonical columns each ledger had (JSON), so that a column it had but left empty
     # comes back as such, and one it lacked stays absent.
     2: ["ALTER TABLE snapshots ADD COLUMN columns VARCHAR"],
+    # A general guarantor's limitation starts when enforcement against the debtor ends. (A
+    # store made by this version has the column already: migration 1 takes every column.)
+    3: ["ALTER TABLE loans ADD COLUMN IF NOT EXISTS enforcement_ended_on DATE"],
 }
 
 
@@ -269,7 +272,10 @@ class Workspace:
         view = f"incoming_{table}"
         self.connection.register(view, rows)
         try:
-            self._run(f"INSERT INTO {table} SELECT ?::DATE, * FROM {view}", [as_of])
+            # by name: a column added by a migration stands last in an older store
+            self._run(
+                f"INSERT INTO {table} BY NAME SELECT ?::DATE AS as_of, * FROM {view}", [as_of]
+            )
         finally:
             self.connection.unregister(view)
 
@@ -561,16 +567,14 @@ def fingerprints(actions: pd.DataFrame) -> np.ndarray:
 
 # --- effects of actions -----------------------------------------------------------------------
 
-EVENT_KINDS = {
-    "demand": "demand",
-    "payment": "payment",
-    "acknowledgment": "acknowledgment",
-    "promise": "promise",
-    "repayment_plan": "repayment_plan",
-    "suit": "suit",
-    "payment_order": "payment_order",
-    "guarantor_demand": "guarantor_demand",
-}
+# Actions that are a contact attempt or a remark: they move no deadline, but their words can
+# show the debtor cannot be found, which lets a later public notice count.
+CONTACT_KINDS = ("visit", "call", "note")
+# Applied to the loans as dates rather than as events.
+LOAN_DATES = (("judgment", "judgment_effective_on"),
+              ("enforcement_application", "enforcement_applied_on"),
+              ("enforcement_ended", "enforcement_ended_on"),
+              ("payment", "last_payment_date"))  # fmt: skip
 
 
 def by_guarantor(frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -605,22 +609,32 @@ def _is_guarantor(loans: pd.DataFrame, rows: np.ndarray, parties: np.ndarray) ->
 def action_events(
     actions: pd.DataFrame, rows: np.ndarray, guarantor_acts: np.ndarray
 ) -> pd.DataFrame:
-    """Actions that move deadlines, as deadline events (loan, party, kind, date, evidence),
-    `loan` being the action's row in the ledger (`rows`; actions on loans not in it are left
-    out). The party is kept for demands on guarantors and for guarantors' own acts
-    (`guarantor_acts`); any other act is the borrower's. A promise counts as agreement to
-    perform; visits, calls and notes move nothing. Judgments and enforcement applications are
-    applied to the loans instead."""
-    chosen = actions["kind"].isin(list(EVENT_KINDS)).to_numpy() & (rows >= 0)
+    """Actions as deadline events (loan, party, kind, date, evidence), `loan` being the
+    action's row in the ledger (`rows`; actions on loans not in it are left out). The party
+    is kept for demands on guarantors and for guarantors' own acts (`guarantor_acts`); any
+    other act is the borrower's. The evidence is the method and evidence recorded (a written
+    or oral promise, a signed notice, a public notice); a visit, call or note becomes a
+    "contact" whose words include its note. Judgments and enforcement are applied to the
+    loans instead (apply_actions)."""
+    from npl_cli.deadlines import EVENT_KINDS
+
+    kinds = actions["kind"]
+    contact = kinds.isin(CONTACT_KINDS).to_numpy()
+    chosen = (kinds.isin(EVENT_KINDS).to_numpy() | contact) & (rows >= 0)
     picked = actions[chosen]
     named = (picked["kind"] == "guarantor_demand").to_numpy() | guarantor_acts[chosen]
-    party = picked["party"].where(named, None)
+    said = picked[["method", "evidence"]].fillna("").astype(str)
+    words = said["method"].str.cat(said["evidence"], sep=" ").str.strip()
+    is_contact = contact[chosen]
+    if is_contact.any():
+        notes = picked["note"].fillna("").astype(str)
+        words = words.where(~is_contact, words.str.cat(notes, sep=" ").str.strip())
     return pd.DataFrame({
         "loan": rows[chosen],
-        "party": party.to_numpy(dtype=object),
-        "kind": picked["kind"].map(EVENT_KINDS).to_numpy(dtype=object),
+        "party": picked["party"].where(named, None).to_numpy(dtype=object),
+        "kind": np.where(is_contact, "contact", picked["kind"].to_numpy(dtype=object)),
         "date": picked["date"].to_numpy(dtype="datetime64[ns]"),
-        "evidence": picked["evidence"].to_numpy(dtype=object),
+        "evidence": words.replace("", None).to_numpy(dtype=object),
     })  # fmt: skip
 
 
@@ -651,11 +665,7 @@ def apply_actions(
         return out
     kinds = actions["kind"].to_numpy(dtype=object)
     dates = actions["date"].to_numpy(dtype="datetime64[ns]")
-    for kind, column in (
-        ("judgment", "judgment_effective_on"),
-        ("enforcement_application", "enforcement_applied_on"),
-        ("payment", "last_payment_date"),
-    ):
+    for kind, column in LOAN_DATES:
         picked = (kinds == kind) & (rows >= 0) & ~guarantor_acts  # a guarantor paying is theirs
         if not picked.any():
             continue

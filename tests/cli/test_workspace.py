@@ -126,12 +126,15 @@ def test_a_rule_on_an_unmapped_column_works_from_the_workspace(tmp_path: Path, r
         assert (row["debtor_type"], row["rule"]) == ("malicious", "asset_transfer_check")
 
 
-def test_a_schema_1_workspace_is_migrated_on_open(tmp_path: Path, workspace: Path) -> None:
+def test_a_schema_1_workspace_is_migrated_on_open(
+    tmp_path: Path, workspace: Path, run: Any
+) -> None:
     import duckdb
 
     old = duckdb.connect(str(workspace))
     for statement in MIGRATIONS[1]:
         old.execute(statement)
+    old.execute("ALTER TABLE loans DROP COLUMN enforcement_ended_on")  # added in schema 3
     old.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     old.execute("INSERT INTO snapshots VALUES ('2026-09-30', 'old.csv', 'x', 1, 1, 0, 0, now())")
     old.execute(
@@ -140,12 +143,21 @@ def test_a_schema_1_workspace_is_migrated_on_open(tmp_path: Path, workspace: Pat
     )
     old.close()
     with Workspace.open(workspace) as store:
-        assert store.version() == 2
+        assert store.version() == 3
         day, frame = store.latest()
     assert day == pd.Timestamp("2026-09-30")
     assert list(frame.columns) == ["loan_id", "balance", "maturity_date", "source_file",
                                    "source_row"]  # fmt: skip
     assert frame["maturity_date"].tolist() == [pd.Timestamp("2024-01-31")]
+    # schema 3's column stands last in the migrated store; a load fills it by name
+    write_csv(tmp_path / "n.csv", [["借据号", "贷款余额", "到期日", "终本裁定送达日"],
+                                   ["L2", "500", "2024-02-29", "2026-05-06"]])  # fmt: skip
+    assert run("load", "n.csv", "--as-of", "2026-10-31").exit_code == 0
+    with Workspace.open(workspace) as store:
+        _, frame = store.latest()
+    assert frame[["loan_id", "balance", "enforcement_ended_on"]].values.tolist() == [
+        ["L2", 500.0, pd.Timestamp("2026-05-06")]
+    ]
 
 
 def test_snapshots_list_drop_and_latest_is_used(tmp_path: Path, run: Any) -> None:
@@ -529,7 +541,7 @@ def test_workspace_info_and_export(tmp_path: Path, run: Any, workspace: Path) ->
     info = json.loads(run("workspace").stdout)
     assert info == {
         "path": str(workspace),
-        "schema_version": 2,
+        "schema_version": 3,
         "snapshots": 1,
         "latest": "2026-10-31",
         "loans_in_latest": 1,

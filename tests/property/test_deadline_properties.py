@@ -10,11 +10,13 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npl_cli.deadlines import EVENT_COLUMNS, compute_deadlines
-from npl_cli.periods import act_by, add_months
+from npl_cli.config import defaults
+from npl_cli.deadlines import EVENT_COLUMNS, DeadlineSettings, compute_deadlines
+from npl_cli.periods import act_by, add_months, legal_last_day, rest_calendar
 
 DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31))
 AS_OF = pd.Timestamp("2026-11-30")
+SETTINGS = DeadlineSettings.from_config(defaults()["deadlines"])
 
 
 @given(days=st.lists(DAYS, min_size=1, max_size=50), months=st.integers(-240, 480))
@@ -31,7 +33,7 @@ def _claim(maturity: dt.date, acts: list[tuple[str, dt.date]]) -> pd.Series:
     events = pd.DataFrame(
         [("L1", None, kind, pd.Timestamp(day), "签收") for kind, day in acts], columns=EVENT_COLUMNS
     ).astype({"date": "datetime64[ns]"})
-    table = compute_deadlines(frame, events, as_of=AS_OF).table
+    table = compute_deadlines(frame, events, as_of=AS_OF, settings=SETTINGS).table
     return table[table["kind"].astype(str) == "claim_limitation"].iloc[0]
 
 
@@ -91,4 +93,7 @@ def test_act_by_on_a_long_column_matches_it_row_by_row(seed: int) -> None:
     assert np.array_equal(whole, in_pieces, equal_nan=True)
     working = ~np.isnat(whole)
     assert (whole[working] <= deadlines[working]).all()
-    assert np.is_busday(whole[working].astype("datetime64[D]")).all()
+    assert not rest_calendar().rest(whole[working].astype("datetime64[D]")).any()
+    last = legal_last_day(deadlines)
+    assert (last[working] >= deadlines[working]).all()
+    assert not rest_calendar().rest(last[working].astype("datetime64[D]")).any()

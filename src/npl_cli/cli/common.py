@@ -132,6 +132,14 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Compute as of this date (YYYY-MM-DD; default: today)."),
 ]
+StrictEvidenceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict-evidence",
+        help="Demands with no delivery evidence recorded count for nothing: they neither "
+        "interrupt the limitation nor meet a guarantee period (on borrowers and guarantors).",
+    ),
+]
 RejectsOpt = Annotated[
     Path | None,
     typer.Option(

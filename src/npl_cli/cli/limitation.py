@@ -21,6 +21,7 @@ from npl_cli.cli.common import (
     RejectsOpt,
     SheetOpt,
     SnapshotOpt,
+    StrictEvidenceOpt,
     WorkspaceOpt,
     file_format,
     handle_errors,
@@ -70,14 +71,7 @@ def limitation(
         list[Kind] | None, typer.Option("--kind", "-k", help="Only this kind (repeatable).")
     ] = None,
     as_of: AsOfOpt = None,
-    strict_evidence: Annotated[
-        bool,
-        typer.Option(
-            "--strict-evidence",
-            help="Demands with no delivery evidence recorded count for nothing: they neither "
-            "interrupt the limitation nor meet a guarantee period.",
-        ),
-    ] = False,
+    strict_evidence: StrictEvidenceOpt = False,
     exit_code: Annotated[
         bool,
         typer.Option(

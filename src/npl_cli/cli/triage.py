@@ -22,6 +22,7 @@ from npl_cli.cli.common import (
     RulesOpt,
     SheetOpt,
     SnapshotOpt,
+    StrictEvidenceOpt,
     WorkspaceOpt,
     file_format,
     handle_errors,
@@ -117,6 +118,7 @@ def triage(
     rejects: RejectsOpt = None,
     snapshot: SnapshotOpt = None,
     workspace: WorkspaceOpt = None,
+    strict_evidence: StrictEvidenceOpt = False,
 ) -> None:
     """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
     rules, lawful tactics and the reasons for each rank."""
@@ -154,6 +156,7 @@ def triage(
         filters=filters,
         lang=language,
         top=None if to_screen else top,
+        strict_evidence=strict_evidence,
     )
     messages = stderr_console()
     messages.print(

@@ -28,6 +28,7 @@ from npl_cli.cli.common import (
     NoMaskOpt,
     OutputOpt,
     SheetOpt,
+    StrictEvidenceOpt,
     WorkspaceOpt,
     file_format,
     handle_errors,
@@ -45,7 +46,7 @@ from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object, write_workbook
 from npl_cli.ledger import Ledger
 from npl_cli.ledger.actions import read_actions
-from npl_cli.pipeline import loan_history, roll_rates
+from npl_cli.pipeline import deadline_settings, loan_history, roll_rates
 from npl_cli.render.mask import mask_names
 from npl_cli.render.rolls import render_rolls
 from npl_cli.render.workspace import render_actions, render_history, render_snapshots
@@ -360,6 +361,7 @@ def history(
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
     config: ConfigOpt = None,
+    strict_evidence: StrictEvidenceOpt = False,
 ) -> None:
     """A loan's timeline: each snapshot (balance, DPD, class), its actions and promises, and
     its deadlines as they stood at each snapshot and as they stand now — on screen, or as
@@ -383,7 +385,8 @@ def history(
         if pd.api.types.is_datetime64_any_dtype(snaps[column]):
             snaps[column] = snaps[column].astype("datetime64[ns]")
     language = resolve_lang(lang, settings.lang)
-    record = loan_history(loan_id, snaps, actions, day, language)
+    options = deadline_settings(settings, strict_evidence=strict_evidence)
+    record = loan_history(loan_id, snaps, actions, day, options, language)
     if to_screen:
         render_history(record, stdout_console(), mask=not no_mask, lang=language)
         return

@@ -32,6 +32,8 @@ KIND_WORDS = {
     "承诺还款": "promise", "还款计划": "repayment_plan", "分期": "repayment_plan",
     "起诉": "suit", "诉讼": "suit", "支付令": "payment_order", "判决": "judgment",
     "申请执行": "enforcement_application", "强制执行": "enforcement_application",
+    "终结执行": "enforcement_ended", "终本": "enforcement_ended",
+    "终结本次执行": "enforcement_ended", "终本裁定": "enforcement_ended",
     "保证人催收": "guarantor_demand", "向保证人主张": "guarantor_demand",
     "向保证人催收": "guarantor_demand", "还款承诺": "promise", "债务确认": "acknowledgment",
     "上门": "visit", "走访": "visit", "电话": "call", "备注": "note", "记录": "note",

@@ -65,13 +65,14 @@ def column_label(name: str, lang: str) -> str:
 CODE_WORDS_ZH = {
     # deadline statuses
     "expired": "已届满", "due": "即将届满", "ok": "未到期", "in_litigation": "诉讼中",
-    "met": "已保全",
+    "met": "已保全", "not_started": "未起算",
     # promise statuses
     "open": "未到期", "kept": "已履行", "broken": "已违约",
     # action kinds
     "demand": "催收", "payment": "还款", "acknowledgment": "债务确认", "promise": "还款承诺",
     "repayment_plan": "还款计划", "suit": "起诉", "payment_order": "支付令", "judgment": "判决",
-    "enforcement_application": "申请执行", "guarantor_demand": "向保证人催收", "visit": "上门",
+    "enforcement_application": "申请执行", "enforcement_ended": "终结执行",
+    "guarantor_demand": "向保证人催收", "visit": "上门",
     "call": "电话", "note": "备注",
 }  # fmt: skip
 

@@ -21,13 +21,13 @@ URGENT_DAYS = 30
 
 GROUP_TITLES = {
     "zh": {"expired": "已届满", "urgent": "{urgent}天内届满", "due": "{window}天内届满",
-           "in_litigation": "诉讼中", "ok": "未到期", "met": "已保全"},
+           "in_litigation": "诉讼中", "ok": "未到期", "met": "已保全", "not_started": "未起算"},
     "en": {"expired": "expired", "urgent": "due within {urgent} days",
            "due": "due within {window} days", "in_litigation": "in litigation",
-           "ok": "later", "met": "met"},
+           "ok": "later", "met": "met", "not_started": "not started"},
 }  # fmt: skip
 GROUP_STYLES = {"expired": "red", "urgent": "bold red", "due": "yellow", "in_litigation": "cyan",
-                "ok": "green", "met": "dim"}  # fmt: skip
+                "ok": "green", "met": "dim", "not_started": "dim"}  # fmt: skip
 
 
 def _groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -40,6 +40,7 @@ def _groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
         ("in_litigation", rows[status == "in_litigation"]),
         ("ok", rows[status == "ok"]),
         ("met", rows[status == "met"]),
+        ("not_started", rows[status == "not_started"]),
     ]
 
 

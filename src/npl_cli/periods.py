@@ -134,13 +134,9 @@ def rest_calendar() -> RestCalendar:
     announced = sorted(chinese_calendar.holidays)
     first, last = announced[0].year, announced[-1].year
     outside = [y for y in range(RULE_YEARS[0], RULE_YEARS[1] + 1) if not first <= y <= last]
-    # only the statutory days themselves: substitutes ("observed") are announced year by
-    # year and are not known in advance
-    computed: list[dt.date] = [
-        day
-        for day, name in holiday_rules.China(years=outside).items()
-        if "observed" not in name and "substituted" not in name.lower()
-    ]
+    # only the statutory days themselves: substitutes are announced year by year and are not
+    # known in advance (observed=False; the names follow the locale, so never filter on them)
+    computed: list[dt.date] = list(holiday_rules.China(years=outside, observed=False))
     days = np.unique(np.array(announced + computed, dtype="datetime64[D]"))
     makeup = np.array(sorted(chinese_calendar.workdays), dtype="datetime64[D]")
     makeup = makeup[~np.is_busday(makeup, weekmask="1111100")]  # weekend days worked only

@@ -97,3 +97,63 @@ def test_act_by_on_a_long_column_matches_it_row_by_row(seed: int) -> None:
     last = legal_last_day(deadlines)
     assert (last[working] >= deadlines[working]).all()
     assert not rest_calendar().rest(last[working].astype("datetime64[D]")).any()
+
+
+# acts and the evidence they may carry; the revival acts are the debtor's written agreement to
+# perform and the debtor's signature on a demand (Art 192; SPC limitation provisions 2020 Art 19)
+LATE_ACTS = st.sampled_from(
+    [
+        ("payment", None), ("suit", None), ("arbitration", None), ("demand", "签收"),
+        ("demand", "短信已达"), ("demand", "退回"), ("demand", "公告"), ("demand", None),
+        ("demand", "借款人签字"), ("promise", "电话"), ("promise", None), ("promise", "书面"),
+        ("acknowledgment", "口头"), ("acknowledgment", "盖章确认"), ("repayment_plan", "书面"),
+    ]
+)  # fmt: skip
+REVIVING = {("demand", "借款人签字"), ("promise", "书面"), ("acknowledgment", "盖章确认"),
+            ("repayment_plan", "书面")}  # fmt: skip
+OLD_LOANS = st.dates(min_value=dt.date(2008, 1, 1), max_value=dt.date(2022, 12, 31))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    loans=st.lists(
+        st.tuples(OLD_LOANS, st.lists(st.tuples(LATE_ACTS, st.integers(1, 3_000)), max_size=4)),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_acts_after_expiry_leave_a_claim_expired_unless_one_revives_it(
+    loans: list[tuple[dt.date, list[tuple[tuple[str, str | None], int]]]],
+) -> None:
+    """Art 195 interrupts only a running period: for any loan whose every act came after its
+    expiry (the legal last day), the claim is never reported ok or due — unless one of those
+    acts revives it (Art 192): then it is marked revived, and alive while its new period runs
+    (a revival before 2017-10-01 ran the old 2 years, and may have expired again)."""
+    frame = pd.DataFrame({
+        "loan_id": [f"L{i}" for i in range(len(loans))],
+        "balance": 1.0,
+        "maturity_date": pd.to_datetime([maturity for maturity, _ in loans]),
+    })  # fmt: skip
+    bare = compute_deadlines(frame, as_of=AS_OF, settings=SETTINGS).table
+    last_day = bare.set_index("loan")["last_day"]
+    rows: list[tuple[str, None, str, pd.Timestamp, str | None]] = []
+    revived: dict[int, pd.Timestamp] = {}
+    for i, (_, acts) in enumerate(loans):
+        for (kind, evidence), after in acts:
+            day = last_day[i] + pd.Timedelta(days=after)
+            if day > AS_OF:
+                continue  # not yet happened: counts for nothing
+            rows.append((f"L{i}", None, kind, day, evidence))
+            if (kind, evidence) in REVIVING:
+                revived[i] = max(day, revived.get(i, day))
+    events = pd.DataFrame(rows, columns=EVENT_COLUMNS).astype({"date": "datetime64[ns]"})
+    table = compute_deadlines(frame, events, as_of=AS_OF, settings=SETTINGS).table
+    claims = table[table["kind"].astype(str) == "claim_limitation"].set_index("loan")
+    for i in range(len(loans)):
+        status = str(claims.loc[i, "status"])
+        if i in revived:
+            assert not np.isnat(claims["revived_on"].to_numpy()[claims.index.get_loc(i)])
+            if revived[i] > AS_OF - pd.DateOffset(years=3):  # the new period still runs
+                assert status in ("ok", "due"), (i, loans[i])
+        else:
+            assert status == "expired", (i, loans[i])

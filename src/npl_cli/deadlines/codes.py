@@ -77,7 +77,7 @@ class DeadlineSettings:
     strict_evidence: bool = False
     delivered_words: tuple[str, ...] = ("签收", "已送达", "送达", "已达", "扣款", "回执")
     undelivered_words: tuple[str, ...] = ("退回", "拒收", "拒签", "未送达", "未签收", "未达")
-    signed_words: tuple[str, ...] = ("签字", "签名", "盖章", "签章", "捺印")
+    signed_words: tuple[str, ...] = ("签字", "签名", "盖章", "公章", "签章", "捺印")
     notice_words: tuple[str, ...] = ("公告",)
     written_words: tuple[str, ...] = ("书面", "签字", "签名", "盖章", "确认书", "计划书")
     lost_contact_words: tuple[str, ...] = LOST_CONTACT_WORDS

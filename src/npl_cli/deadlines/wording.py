@@ -61,7 +61,8 @@ def _end_date(text: str) -> Period | None:
 
 def parse_guarantee_period(text: str, until_paid_words: Sequence[str]) -> Period:
     """What one agreed period says. An end date is an end date (never a number of years);
-    "until paid" wordings are until_paid; `2年`, `两年`, `六个月`, `18个月`, `一年半` are lengths."""
+    "until paid" wordings are until_paid; `2年`, `两年`, `六个月`, `18个月`, `一年半` are
+    lengths."""
     cleaned = text.strip()
     if not cleaned:
         return Period("none")

@@ -154,7 +154,7 @@ def test_a_narrow_terminal_gets_one_card_per_deadline(
         "expired: 16 (1 listed)",
         " DK000000113  高*  party: 梁*英",
         " kind: guarantee period · deadline: 2026-11-17 · act by: 2026-11-17",
-        " days left: -13 · balance: 9,982.59",
+        " last day: 2026-11-17 · days left: -13 · balance: 9,982.59",
         " basis: due date 2026-05-17; 6 months ('until paid' counts as unclear)",
     ]
 

@@ -14,6 +14,7 @@ COLUMN_LABELS = {
         "kind": "期限类型",
         "deadline": "届满日",
         "act_by": "最迟办理日",
+        "last_day": "法定最后一日",
         "days_left": "剩余天数",
         "status": "状态",
         "basis": "依据",

@@ -11,11 +11,13 @@ from npl_cli.render.labels import column_label, kind_label
 from npl_cli.render.layout import READABLE_TEXT, Card, field, fits, print_cards
 from npl_cli.render.mask import mask_ids, mask_names
 
-SHOWN = ["loan_id", "debtor_name", "party", "kind", "deadline", "act_by", "days_left", "basis",
-         "action", "balance"]  # fmt: skip
-WHOLE_VALUES = {"loan_id", "debtor_name", "party", "deadline", "act_by", "days_left", "balance"}
+SHOWN = ["loan_id", "debtor_name", "party", "kind", "deadline", "act_by", "last_day", "days_left",
+         "basis", "action", "balance"]  # fmt: skip
+WHOLE_VALUES = {"loan_id", "debtor_name", "party", "deadline", "act_by", "last_day", "days_left",
+                "balance"}  # fmt: skip
 SENTENCES = {"basis", "action"}
-CARD_LINES = [["kind", "deadline", "act_by", "days_left", "balance"], ["basis"], ["action"]]
+CARD_LINES = [["kind", "deadline", "act_by", "last_day", "days_left", "balance"], ["basis"],
+              ["action"]]  # fmt: skip
 URGENT_DAYS = 30
 
 
@@ -51,7 +53,7 @@ def _display(rows: pd.DataFrame, lang: str, mask: bool) -> pd.DataFrame:
         shown["party"] = mask_names(shown["party"])
         shown["debtor_id"] = mask_ids(shown["debtor_id"])
     shown["kind"] = shown["kind"].map(lambda k: kind_label(k, lang))
-    for column in ("deadline", "act_by"):
+    for column in ("deadline", "act_by", "last_day"):
         shown[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
     shown["balance"] = shown["balance"].map(lambda v: f"{v:,.2f}")
     shown["days_left"] = shown["days_left"].astype("string").fillna("")

@@ -147,7 +147,6 @@ def borrower_events(
     revives an expired claim; an oral one, or a bare payment, does not."""
     kind = kind_codes(events["kind"])
     borrowers = events["party"].isna().to_numpy()
-    lost_on = _lost_contact_since(events, kind, loans, settings)
     mine = np.flatnonzero(
         (kind >= 0)
         & (kind != EVENT_KINDS.index("guarantor_demand"))
@@ -173,7 +172,10 @@ def borrower_events(
         at = np.flatnonzero(is_demand)
         evidence = evidence_class(evidence_text.iloc[at], settings)
         notice = evidence == NOTICE
-        debtor_lost = ~np.isnat(lost_on[loan[at]]) & (lost_on[loan[at]] <= date[at])
+        debtor_lost = np.zeros(len(at), dtype=bool)
+        if notice.any():  # whether the debtor was lost matters only for a notice
+            lost_on = _lost_contact_since(events, loans, loan[at[notice]], settings)
+            debtor_lost[notice] = ~np.isnat(lost_on) & (lost_on <= date[at[notice]])
         interrupts[at] = reached(evidence, settings) | (notice & debtor_lost)
         revives[at] = evidence == SIGNED
         basis[at[evidence == NO_EVIDENCE]] = B["demand_unproven"]
@@ -186,18 +188,22 @@ def borrower_events(
 
 
 def _lost_contact_since(
-    events: pd.DataFrame, kind: np.ndarray, loans: pd.DataFrame, settings: DeadlineSettings
+    events: pd.DataFrame, loans: pd.DataFrame, asked: np.ndarray, settings: DeadlineSettings
 ) -> np.ndarray:
-    """Per loan, since when the debtor is known to be lost (下落不明): always (the earliest
-    date) when the ledger's contact status or notes say so, else the first contact_lost event;
-    NaT when nothing says so. A blank contact status is not "lost"."""
-    out = np.full(len(loans), np.datetime64("NaT", "ns"))
-    lost = np.zeros(len(loans), dtype=bool)
+    """For each asked loan position, since when its debtor is known to be lost (下落不明):
+    always (the earliest date) when the ledger's contact status or notes say so, else the first
+    contact or demand whose words say so; NaT when nothing says so. A blank contact status is
+    not "lost"."""
+    wanted, where = np.unique(asked, return_inverse=True)
+    out = np.full(len(wanted), np.datetime64("NaT", "ns"))
+    lost = np.zeros(len(wanted), dtype=bool)
     for column in ("contact_status", "notes"):
         if column in loans:
-            lost |= contains_any(loans[column], settings.lost_contact_words)
+            lost |= contains_any(loans[column].iloc[wanted], settings.lost_contact_words)
     out[lost] = np.datetime64("1900-01-01", "ns")
+    kind = kind_codes(events["kind"])
     telling = np.isin(kind, [EVENT_KINDS.index("contact"), EVENT_KINDS.index("demand")])
+    telling &= np.isin(events["loan"].to_numpy(dtype=np.int64), wanted)
     said = np.flatnonzero(telling)
     said = said[contains_any(events["evidence"].iloc[said], settings.lost_contact_words)]
     if len(said):
@@ -206,6 +212,6 @@ def _lost_contact_since(
             .groupby(events["loan"].to_numpy(dtype=np.int64)[said])
             .min()
         )
-        at = first.index.to_numpy()
+        at = np.searchsorted(wanted, first.index.to_numpy())
         out[at] = np.where(np.isnat(out[at]), first.to_numpy(), out[at])
-    return out
+    return out[where]

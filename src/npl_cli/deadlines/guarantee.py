@@ -9,8 +9,6 @@ the debtor ends (法释〔2020〕28号 Art 28), or under the old law at the judg
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -31,7 +29,7 @@ from npl_cli.deadlines.codes import (
 )
 from npl_cli.deadlines.events import EventArrays, evidence_class, kind_codes, reached
 from npl_cli.deadlines.table import Rows, rows
-from npl_cli.deadlines.wording import GUARANTOR_SEPARATORS, mode_words, parse_guarantee_period
+from npl_cli.deadlines.wording import GUARANTOR_SEPARATORS, parse_guarantee_period, split_modes
 from npl_cli.periods import NAT, add_months, add_years, date_column, legal_last_day
 from npl_cli.text import contains_any, counted, one_chunk_strings
 
@@ -91,40 +89,53 @@ def guarantee_terms(
 
 
 def guarantee_modes(
-    loans: pd.DataFrame, loan: np.ndarray, signed: np.ndarray, settings: DeadlineSettings
+    loans: pd.DataFrame,
+    loan: np.ndarray,
+    names: pa.Array,
+    signed: np.ndarray,
+    settings: DeadlineSettings,
 ) -> np.ndarray:
     """CASE code per guarantor row: joint, general, or unknown (no wording, no signing date).
-    One 保证方式 cell may give a mode per guarantor (wording.mode_words); `loan` lists each
-    loan's guarantors together, in the order of its 保证人 cell."""
+    One 保证方式 cell may give a mode per guarantor (wording.split_modes), by name or by
+    position; `loan` lists each loan's guarantors together, in the order of its 保证人 cell
+    (`names`). Each distinct cell is read once; only cells that list several modes are
+    matched guarantor by guarantor."""
     out = np.full(len(signed), CASE["unknown"], dtype=np.int8)
     out[signed < NEW_GUARANTEE_LAW] = CASE["joint"]  # 担保法 Art 19: an unclear type was joint
     out[signed >= NEW_GUARANTEE_LAW] = CASE["general"]  # Civil Code Art 686: unclear: general
     if "guarantee_mode" not in loans or not len(loan):
         return out
-    cells = pd.MultiIndex.from_arrays([
-        loans["guarantee_mode"].fillna("").astype(str).to_numpy(dtype=object)[loan],
-        loans["guarantors"].fillna("").astype(str).to_numpy(dtype=object)[loan],
-    ])  # fmt: skip
-    cell, distinct = pd.factorize(cells)  # each distinct pair of cells is read once
-    entries = pd.DataFrame(
-        [
-            (code, position, word)
-            for code, (mode, guarantors) in enumerate(distinct)
-            for position, word in enumerate(mode_words(mode, _names(guarantors)))
-        ],
-        columns=["cell", "ordinal", "word"],
-    )
-    position = np.arange(len(loan))
-    first = pd.Series(position).groupby(loan).transform("min").to_numpy()
-    wanted = pd.DataFrame({"cell": cell, "ordinal": position - first})
-    word = wanted.merge(entries, on=["cell", "ordinal"], how="left")["word"].fillna("")
-    out[contains_any(word, settings.joint_guarantee_words)] = CASE["joint"]
-    out[contains_any(word, settings.general_guarantee_words)] = CASE["general"]
+    code, texts = _distinct(loans, "guarantee_mode", loan)
+    cells = [split_modes(text) for text in texts]
+    word = np.array([cell.whole for cell in cells], dtype=object)[code]
+    named = np.array([bool(cell.named) for cell in cells])[code]
+    if named.any():
+        at = np.flatnonzero(named)
+        by_name = pd.DataFrame(
+            [(c, n, w) for c, cell in enumerate(cells) for n, w in cell.named.items()],
+            columns=["code", "name", "word"],
+        )
+        wanted = pd.DataFrame({
+            "code": code[at],
+            "name": np.asarray(names.to_numpy(zero_copy_only=False), dtype=object)[at],
+        })  # fmt: skip
+        found = wanted.merge(by_name, on=["code", "name"], how="left")["word"]
+        word[at] = found.fillna("").to_numpy(dtype=object)  # an unnamed guarantor: no wording
+    listed = np.array([bool(cell.positional) for cell in cells])[code]
+    if listed.any():
+        at = np.flatnonzero(listed)
+        first = pd.Series(np.arange(len(loan))).groupby(loan).transform("min").to_numpy()
+        by_position = pd.DataFrame(
+            [(c, o, w) for c, cell in enumerate(cells) for o, w in enumerate(cell.positional)],
+            columns=["code", "ordinal", "word"],
+        )
+        wanted = pd.DataFrame({"code": code[at], "ordinal": (np.arange(len(loan)) - first)[at]})
+        found = wanted.merge(by_position, on=["code", "ordinal"], how="left")["word"]
+        word[at] = found.fillna(pd.Series(word[at])).to_numpy(dtype=object)
+    text = pd.Series(word, dtype=object)
+    out[contains_any(text, settings.joint_guarantee_words)] = CASE["joint"]
+    out[contains_any(text, settings.general_guarantee_words)] = CASE["general"]
     return out
-
-
-def _names(guarantors: str) -> list[str]:
-    return [n.strip() for n in re.split(GUARANTOR_SEPARATORS, guarantors) if n.strip()]
 
 
 def guarantee_rows(
@@ -153,7 +164,7 @@ def guarantee_rows(
     g_start = start[loan]
     signed = date_column(loans, "guarantee_signed_on")[loan]
     end, counted_from, how = guarantee_terms(loans, loan, signed, g_start, settings)
-    mode = guarantee_modes(loans, loan, signed, settings)
+    mode = guarantee_modes(loans, loan, names.take(pa.array(guarantor)), signed, settings)
     demands = _guarantor_demands(events, loan, guarantor, names, settings)
     first_demand = _first_within(demands, g_start, end, len(loan))
     sued = _first_within(_debtor_suits(events, loan), g_start, end, len(loan))

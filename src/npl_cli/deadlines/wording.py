@@ -89,10 +89,17 @@ def parse_guarantee_period(text: str, until_paid_words: Sequence[str]) -> Period
     return Period("unreadable")
 
 
-def mode_words(text: str, names: Sequence[str]) -> list[str]:
-    """The mode wording that applies to each of `names` (a loan's guarantors, in the order of
-    its 保证人 cell): `张三:连带;李四:一般` by name (a guarantor it does not name gets no
-    wording), `连带、一般` by position, else the whole cell for everyone."""
+@dataclass(frozen=True)
+class Modes:
+    """One 保证方式 cell: a mode per named guarantor (`张三:连带;李四:一般`), per position in the
+    保证人 cell (`连带、一般`), or one wording for everyone (`whole`)."""
+
+    whole: str
+    named: dict[str, str]
+    positional: tuple[str, ...]
+
+
+def split_modes(text: str) -> Modes:
     parts = [p.strip() for p in re.split(GUARANTOR_SEPARATORS, text) if p.strip()]
     named: dict[str, str] = {}
     positional: list[str] = []
@@ -102,12 +109,6 @@ def mode_words(text: str, names: Sequence[str]) -> list[str]:
             named[name.strip()] = word.strip()
         else:
             positional.append(part)
-    out = []
-    for position, name in enumerate(names):
-        if named:
-            out.append(named.get(name, ""))
-        elif len(positional) > 1 and position < len(positional):
-            out.append(positional[position])
-        else:
-            out.append(text)
-    return out
+    if named:
+        return Modes(text, named, ())
+    return Modes(text, {}, tuple(positional) if len(positional) > 1 else ())

@@ -21,3 +21,7 @@ class ConfigError(NplError):
 
 class UsageError(NplError):
     """An option value is invalid."""
+
+
+class OutputError(NplError):
+    """A file could not be written (disk full, permissions, a path that went away)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -16,36 +17,64 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from npl_cli.errors import UsageError
+from npl_cli.errors import OutputError, UsageError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_RE = "^(?:" + "|".join(re.escape(prefix) for prefix in FORMULA_PREFIXES) + ")"
 MACHINE_FORMATS = ("csv", "json", "jsonl", "xlsx")
 
 
-def guard_output(output: Path | None, inputs: Iterable[Path]) -> None:
-    """Refuse to write over an input file."""
+def check_target(output: Path | None, protected: Mapping[Path, str] | None = None) -> None:
+    """Refuse, before any work is done, a write target that cannot or must not be written: a
+    folder, a device or pipe, a path under a file, a folder we may not write in, or one of the
+    files named in `protected` (path -> what it is: "an input file", "the workspace" …). A
+    symlink is followed: its target is what gets replaced."""
     if output is None:
         return
-    target = output.resolve()
-    for path in inputs:
-        if path.exists() and path.resolve() == target:
-            raise UsageError(
-                f"{output}: refusing to overwrite an input file; choose another -o path"
-            )
+    real = Path(os.path.realpath(output))
+    if real.is_dir():
+        raise UsageError(f"{output}: is a folder; give a file name to write to")
+    if real.exists() and not real.is_file():
+        raise UsageError(f"{output}: is not a regular file (a device or pipe); choose a file")
+    for path, what in (protected or {}).items():
+        if Path(os.path.realpath(path)) == real:
+            raise UsageError(f"{output}: refusing to overwrite {what}; choose another -o path")
+    folder = real.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"{output}: {folder} is a file, not a folder; fix the path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{output}: cannot write in {folder} (read-only?); choose another folder")
 
 
 @contextmanager
 def atomic_path(path: Path) -> Any:
-    """Yield a temporary path beside `path`; on success it replaces `path` in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
+    """Yield a temporary path beside `path` (beside its target when it is a symlink); on
+    success it replaces that file in one step. The temporary file is removed on every exit
+    that Python sees (errors, Ctrl-C, SIGTERM); a write that fails is one line, exit 2."""
+    check_target(path)
+    path = Path(os.path.realpath(path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+        os.close(handle)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write ({error.strerror})") from None
     try:
         yield Path(temporary)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         os.replace(temporary, path)
+    except OSError as error:
+        raise OutputError(
+            f"{path}: cannot write ({error.strerror or error}); check the disk space and "
+            "permissions, then run again"
+        ) from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -115,6 +144,25 @@ def write_csv(frame: pd.DataFrame, sink: IO[bytes]) -> None:
     pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
 
+def defuse_arrow(table: pa.Table) -> pa.Table:
+    """defuse_text for an Arrow table: text cells that would run as formulas get a leading
+    apostrophe; other columns are left as they are."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA_RE), False)
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def write_table_csv(table: pa.Table, output: Path) -> None:
+    """An Arrow table (a workspace table, say) as CSV, defused, written atomically."""
+    options = pacsv.WriteOptions(quoting_style="needed")
+    with atomic_path(output) as temporary:
+        pacsv.write_csv(defuse_arrow(table), str(temporary), write_options=options)
+
+
 def write_json(frame: pd.DataFrame, sink: IO[bytes], meta: Mapping[str, Any] | None) -> None:
     rows = records(frame)
     payload: Any = {**meta, "rows": rows} if meta is not None else rows
@@ -128,6 +176,25 @@ def write_jsonl(frame: pd.DataFrame, sink: IO[bytes]) -> None:
         sink.write(b"\n")
 
 
+def _open_book(path: Path) -> Any:
+    """An XlsxWriter workbook in constant-memory mode whose temporary files go beside the
+    target (never into the system temp folder, where a killed run would leave the worklist),
+    and which never turns text into formulas, numbers or links."""
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "tmpdir": str(path.parent),
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+        },
+    )
+
+
 def write_xlsx(
     frame: pd.DataFrame,
     path: Path,
@@ -139,61 +206,90 @@ def write_xlsx(
 ) -> None:
     """A worklist workbook: frozen header, filters, widths, real dates and formatted numbers;
     text is always written as text (never as a formula)."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    _add_sheet(book, frame, sheet, title_row, footer, amount_columns)
-    book.save(path)
+    write_sheets({sheet: frame}, path, amount_columns, title_row=title_row, footer=footer)
 
 
 def write_workbook(
     sheets: Mapping[str, pd.DataFrame], output: Path, amount_columns: Iterable[str] = ()
 ) -> None:
     """Several tables as the sheets of one workbook, written atomically."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    for name, frame in sheets.items():
-        _add_sheet(book, frame, name, None, None, amount_columns)
     with atomic_path(output) as temporary:
-        book.save(temporary)
+        write_sheets(sheets, temporary, amount_columns)
+
+
+def write_sheets(
+    sheets: Mapping[str, pd.DataFrame],
+    path: Path,
+    amount_columns: Iterable[str] = (),
+    *,
+    title_row: str | None = None,
+    footer: list[Any] | None = None,
+) -> None:
+    book = _open_book(path)
+    styles = {
+        "bold": book.add_format({"bold": True}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "amount": book.add_format({"num_format": "#,##0.00"}),
+        "count": book.add_format({"num_format": "0"}),
+    }
+    for name, frame in sheets.items():
+        _add_sheet(book, styles, frame, name, title_row, footer, set(amount_columns))
+    try:
+        book.close()
+    except Exception as error:  # XlsxWriter wraps OS errors in its own types
+        raise OutputError(f"{path}: cannot write the workbook ({error})") from None
+
+
+_SHEET_NAME_BAD = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))  # not allowed in sheet names
 
 
 def _add_sheet(
     book: Any,
+    styles: Mapping[str, Any],
     frame: pd.DataFrame,
     sheet: str,
     title_row: str | None,
     footer: list[Any] | None,
-    amount_columns: Iterable[str],
+    amounts: set[str],
 ) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws = book.create_sheet(sheet[:31])
+    ws = book.add_worksheet(sheet.translate(_SHEET_NAME_BAD)[:31] or "npl")
     columns = [str(c) for c in frame.columns]
-    amounts = set(amount_columns)
-    offset = 1 if title_row else 0
-    ws.freeze_panes = f"A{2 + offset}"
-    last = get_column_letter(max(1, len(columns)))
-    ws.auto_filter.ref = f"A{1 + offset}:{last}{1 + offset + len(frame)}"
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = _width(frame[column], column)
+    top = 1 if title_row else 0
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, top + len(frame), max(0, len(columns) - 1))
+    for index, column in enumerate(columns):
+        ws.set_column(index, index, _width(frame[column], column))
     if title_row:
-        ws.append([title_row])
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=column)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    writers = [_cell_writer(ws, frame[c], c in amounts) for c in columns]
-    for row in frame.itertuples(index=False, name=None):
-        ws.append([write(value) for write, value in zip(writers, row, strict=True)])
+        ws.write_string(0, 0, title_row)
+    for index, column in enumerate(columns):
+        ws.write_string(top, index, column, styles["bold"])
+    writers = [_cell_writer(ws, styles, frame[c], c in amounts) for c in columns]
+    values = [_cells(frame[c]) for c in columns]
+    for offset, row in enumerate(zip(*values, strict=True), start=top + 1):
+        for index, (write, value) in enumerate(zip(writers, row, strict=True)):
+            if value is not None:
+                write(offset, index, value)
     if footer:
-        ws.append(footer)
+        last = top + len(frame) + 1
+        for index, value in enumerate(footer):
+            _write_any(ws, last, index, value)
+
+
+def _cells(series: pd.Series) -> list[Any]:
+    """A column's cells as plain Python values, missing as None (converted once per column)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in series]
+    return [_plain(v) for v in series.to_numpy(dtype=object)]
+
+
+def _write_any(ws: Any, row: int, column: int, value: Any) -> None:
+    plain = _plain(value)
+    if plain is None:
+        return
+    if isinstance(plain, bool) or not isinstance(plain, int | float):
+        ws.write_string(row, column, str(plain))
+    else:
+        ws.write_number(row, column, plain)
 
 
 def _width(series: pd.Series, name: str) -> float:
@@ -202,39 +298,31 @@ def _width(series: pd.Series, name: str) -> float:
     return float(min(60, max(8, longest * 1.6 + 2)))
 
 
-def _cell_writer(ws: Any, series: pd.Series, amount: bool) -> Callable[[Any], Any]:
-    from openpyxl.cell import WriteOnlyCell
-
+def _cell_writer(
+    ws: Any, styles: Mapping[str, Any], series: pd.Series, amount: bool
+) -> Callable[[int, int, Any], Any]:
     if pd.api.types.is_datetime64_any_dtype(series):
 
-        def write_date(value: Any) -> Any:
-            if pd.isna(value):
-                return None
-            cell = WriteOnlyCell(ws, value=value.to_pydatetime())
-            cell.number_format = "yyyy-mm-dd"
-            return cell
+        def write_date(row: int, column: int, value: Any) -> Any:
+            return ws.write_datetime(row, column, value, styles["date"])
 
         return write_date
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        number_format = "#,##0.00" if amount else "0"
 
-        def write_number(value: Any) -> Any:
-            plain = _plain(value)
-            if plain is None:
-                return None
-            cell = WriteOnlyCell(ws, value=plain)
-            cell.number_format = number_format if amount or isinstance(plain, int) else "General"
-            return cell
+        def write_number(row: int, column: int, value: Any) -> Any:
+            if isinstance(value, float) and not math.isfinite(value):
+                return ws.write_string(row, column, str(value))
+            style = (
+                styles["amount"] if amount else styles["count"] if isinstance(value, int) else None
+            )
+            return ws.write_number(row, column, value, style)
 
         return write_number
 
-    def write_text(value: Any) -> Any:
-        plain = _plain(value)
-        if plain is None or isinstance(plain, bool):
-            return plain
-        cell = WriteOnlyCell(ws, value=str(plain))
-        cell.data_type = "s"  # never a formula
-        return cell
+    def write_text(row: int, column: int, value: Any) -> Any:
+        if isinstance(value, bool):
+            return ws.write_boolean(row, column, value)
+        return ws.write_string(row, column, str(value))  # never a formula
 
     return write_text
 

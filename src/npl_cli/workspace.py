@@ -173,11 +173,28 @@ class Workspace:
 
         if not create and not path.exists():
             raise InputError(f"{path}: no workspace yet; `npl load LEDGER` creates it")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; give the workspace file (--workspace FILE)")
+        # a workspace we may only read (a read-only share) is opened read-only by the commands
+        # that only read; one we may write is opened for writing (it may need a migration)
+        read_only = not create and not os.access(path, os.W_OK)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(f"{path}: cannot create the workspace ({error.strerror})") from None
         waited = 0.0
         while True:
             try:
-                connection = duckdb.connect(str(path))
+                # no extension is ever fetched or loaded: a stray file (a SQLite database,
+                # say) is refused in one line instead of sending DuckDB to the network
+                connection = duckdb.connect(
+                    str(path),
+                    read_only=read_only,
+                    config={
+                        "autoinstall_known_extensions": False,
+                        "autoload_known_extensions": False,
+                    },
+                )
                 break
             except duckdb.IOException as error:
                 if not held_by_another_process(error):
@@ -189,9 +206,20 @@ class Workspace:
                     ) from None
                 time.sleep(0.2)
                 waited += 0.2
+            except duckdb.Error as error:
+                raise InputError(
+                    f"{path}: not a workspace npl can open ({_first_line(error)}); give the "
+                    "workspace file, or move this file away"
+                ) from None
         workspace = cls(connection, path)
         try:
-            workspace.migrate()
+            try:
+                workspace.migrate(read_only)
+            except duckdb.Error as error:  # a damaged or foreign file
+                raise InputError(
+                    f"{path}: the workspace cannot be read ({_first_line(error)}); restore it "
+                    "from a backup, or `npl workspace export` what is readable"
+                ) from None
             yield workspace
         finally:
             connection.close()
@@ -207,10 +235,15 @@ class Workspace:
         row = self._first("SELECT value FROM meta WHERE key = 'schema_version'")
         return int(row[0]) if row else 0
 
-    def migrate(self) -> None:
+    def migrate(self, read_only: bool = False) -> None:
         current = self.version()
         if current > SCHEMA_VERSION:
             raise InputError(f"{self.path}: made by a newer npl (schema {current}); upgrade npl")
+        if read_only and current < SCHEMA_VERSION:
+            raise InputError(
+                f"{self.path}: read-only, and made by an older npl (schema {current}); open it "
+                "once where it can be written to upgrade it"
+            )
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 for statement in MIGRATIONS[version]:
@@ -425,19 +458,34 @@ class Workspace:
         )
         return int(row[0]) if row else 0
 
-    def export(self, folder: Path, fmt: str) -> list[Path]:
-        """Every table as Parquet or CSV files in `folder`."""
+    TABLES = ("snapshots", "loans", "loan_extras", "rejects", "actions")
+
+    def export_parquet(self, folder: Path) -> list[Path]:
+        """Every table as a Parquet file in `folder` (each written beside, then renamed)."""
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for table in ("snapshots", "loans", "loan_extras", "rejects", "actions"):
-            target = folder / f"{table}.{fmt}"
-            option = "FORMAT PARQUET" if fmt == "parquet" else "HEADER, DELIMITER ','"
-            temporary = folder / f".{table}.{fmt}.tmp"
+        for table in self.TABLES:
+            target = folder / f"{table}.parquet"
+            temporary = folder / f".{table}.parquet.tmp"
             quoted = str(temporary).replace("'", "''")  # a folder may be named O'Brien
-            self._run(f"COPY {table} TO '{quoted}' ({option})")
-            os.replace(temporary, target)
+            try:
+                self._run(f"COPY {table} TO '{quoted}' (FORMAT PARQUET)")
+                os.replace(temporary, target)
+            finally:
+                temporary.unlink(missing_ok=True)
             written.append(target)
         return written
+
+    def table(self, name: str) -> pa.Table:
+        """One of TABLES, whole, as Arrow."""
+        if name not in self.TABLES:
+            raise ValueError(name)
+        return self.connection.sql(f"SELECT * FROM {name}").to_arrow_table()
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def held_by_another_process(error: Exception) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from typing import Annotated
 
 import typer
@@ -71,5 +72,14 @@ app.command()(rolls)
 app.add_typer(workspace_app, name="workspace")
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM and SIGHUP end npl like Ctrl-C does, so that every `finally` runs: no
+    half-written temporary file (with names and ID numbers in it) is left behind."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _exit_on_signal)
     app(prog_name="npl")

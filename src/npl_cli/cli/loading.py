@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from npl_cli.cli.common import progress, stderr_console
+from npl_cli.cli.output import check_outputs
 from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
-from npl_cli.export import guard_output, write_frame
+from npl_cli.export import write_frame
 from npl_cli.ledger import Ledger, load_ledger
 from npl_cli.text import counted
 
@@ -28,8 +29,7 @@ def read_ledger(
     check_ids: bool = True,
     on_rows: Callable[[pd.DataFrame], None] | None = None,
 ) -> Ledger:
-    guard_output(output, [path])
-    guard_output(rejects, [path])
+    check_outputs(output, inputs=[path], rejects=rejects)
     settings = settings or load_settings(config)
     with progress(f"Reading {path.name} …"):
         ledger = load_ledger(
@@ -89,6 +89,8 @@ def read_source(
     use_workspace = path is None or workspace is not None or snapshot is not None
     if path is not None and snapshot is not None:
         raise UsageError("give a LEDGER file or --snapshot DATE, not both")
+    store_path = resolve_path(workspace, str(settings.section("workspace").get("path", "")))
+    check_outputs(output, inputs=[path] if path else [], workspace=store_path, rejects=rejects)
     ledger = None
     if path is not None:
         ledger = read_ledger(
@@ -104,7 +106,6 @@ def read_source(
     if not use_workspace:
         assert ledger is not None
         return ledger, None
-    store_path = resolve_path(workspace, str(settings.section("workspace").get("path", "")))
     with Workspace.open(store_path, create=False) as store:
         if ledger is None:
             wanted = parse_date_option(snapshot, "--snapshot") if snapshot else None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from npl_cli.cli.common import Format
-from npl_cli.export import write_frame
+from npl_cli.export import check_target, write_frame
 
 
 def write_rows(
@@ -19,3 +20,19 @@ def write_rows(
     amount_columns: tuple[str, ...] = ("balance",),
 ) -> None:
     write_frame(frame, fmt.value, output, sheet=sheet, amount_columns=amount_columns)
+
+
+def check_outputs(
+    output: Path | None,
+    *,
+    inputs: Iterable[Path] = (),
+    workspace: Path | None = None,
+    rejects: Path | None = None,
+) -> None:
+    """Before any work: -o and --rejects must be writable files, neither of them an input,
+    the workspace, or each other."""
+    protected = dict.fromkeys(inputs, "an input file")
+    if workspace is not None:
+        protected[workspace] = "the workspace"
+    check_target(output, {**protected, **({rejects: "the --rejects file"} if rejects else {})})
+    check_target(rejects, {**protected, **({output: "the -o file"} if output else {})})

@@ -10,7 +10,7 @@ import typer
 
 from npl_cli.cli.common import AsOfOpt, handle_errors, progress, resolve_as_of, stderr_console
 from npl_cli.errors import UsageError
-from npl_cli.export import atomic_path, emit, write_bytes, write_csv, write_xlsx
+from npl_cli.export import atomic_path, check_target, emit, write_bytes, write_csv, write_xlsx
 from npl_cli.sample import HEADERS, generate
 
 
@@ -35,6 +35,7 @@ def sample(
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"{output}: give a .csv or .xlsx file name")
+    check_target(output)
     with progress(f"Generating {rows:,} loans …"):
         frame = generate(rows, seed=seed, as_of=day).rename(columns=HEADERS)
         if suffix == ".xlsx":

@@ -39,11 +39,11 @@ from npl_cli.cli.common import (
     stdout_console,
 )
 from npl_cli.cli.loading import read_ledger
-from npl_cli.cli.output import write_rows
+from npl_cli.cli.output import check_outputs, write_rows
 from npl_cli.config import load_settings
 from npl_cli.deadlines import GUARANTOR_SEPARATORS
 from npl_cli.errors import UsageError
-from npl_cli.export import records, write_json_object, write_workbook
+from npl_cli.export import records, write_json_object, write_table_csv, write_workbook
 from npl_cli.ledger import Ledger
 from npl_cli.ledger.actions import read_actions
 from npl_cli.pipeline import deadline_settings, loan_history, roll_rates
@@ -218,9 +218,19 @@ def export(
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
 ) -> None:
-    """Write every table (snapshots, loans, loan_extras, rejects, actions) to FOLDER."""
+    """Write every table (snapshots, loans, loan_extras, rejects, actions) to FOLDER; CSV cells
+    that a spreadsheet would run as formulas are written as text."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: is a file; give a folder to export into")
     with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
-        written = store.export(folder, fmt.value)
+        if fmt is ExportFormat.parquet:
+            written = store.export_parquet(folder)
+        else:
+            written = []
+            for name in store.TABLES:
+                target = folder / f"{name}.csv"
+                write_table_csv(store.table(name), target)
+                written.append(target)
     for path in written:
         typer.echo(str(path))
 
@@ -370,6 +380,7 @@ def history(
     chosen = file_format(fmt, output)
     if not to_screen and chosen not in (Format.json, Format.xlsx):
         raise UsageError("history has three parts: give --format table, json or xlsx")
+    check_outputs(output, workspace=workspace_path(workspace, config))
     day = resolve_as_of(as_of)
     settings = load_settings(config)
     with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
@@ -423,6 +434,7 @@ def rolls(
     """Roll rates between two snapshots: where each aging band's loans stood a snapshot later
     (a later band, or gone), by number and by balance."""
     settings = load_settings(config)
+    check_outputs(output, workspace=workspace_path(workspace, config))
     with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
         days = [pd.Timestamp(d) for d in store.snapshots()["as_of"]]
         later = parse_date_option(end, "--to") if end else (days[-1] if days else None)

@@ -198,7 +198,10 @@ class Workspace:
                 break
             except duckdb.IOException as error:
                 if not held_by_another_process(error):
-                    raise InputError(f"{path}: cannot open the workspace: {error}") from None
+                    raise InputError(
+                        f"{path}: not a workspace npl can open ({_first_line(error)}); give "
+                        "the workspace file, or move this file away"
+                    ) from None
                 if waited >= timeout:
                     raise WorkspaceBusy(
                         f"{path}: the workspace is in use by another npl process (waited "

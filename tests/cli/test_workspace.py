@@ -628,7 +628,7 @@ def test_a_file_that_is_no_workspace_is_named_not_called_busy(tmp_path: Path, ru
     (tmp_path / "junk.duckdb").write_text("not a database", encoding="utf-8")
     result = run("snapshots", "--workspace", "junk.duckdb")
     assert result.exit_code == 2
-    assert result.stderr.startswith("npl: error: junk.duckdb: cannot open the workspace: ")
+    assert result.stderr.startswith("npl: error: junk.duckdb: not a workspace npl can open (")
     assert "not a valid DuckDB database file" in result.stderr
 
 

@@ -56,14 +56,16 @@ def find_header(
         if not scores or max(scores) < 2:
             return None
         best = scores.index(max(scores))
-    width = max((len(row) for row in rows), default=0)
-    row: list[Cell] = _pad(rows[best], width) if best < len(rows) else [None] * width
-    if best > 0 and _is_group_row(_pad(rows[best - 1], width), row, matcher):
-        return Header(best, 2, _combine(_pad(rows[best - 1], width), row, matcher))
-    if best + 1 < len(rows) and _is_group_row(row, _pad(rows[best + 1], width), matcher):
-        return Header(best + 1, 2, _combine(row, _pad(rows[best + 1], width), matcher))
+    # the header row(s) decide the width: an over-wide data row below is that row's fault
+    own = rows[best] if best < len(rows) else []
+    for top, sub in ((best - 1, best), (best, best + 1)):
+        if 0 <= top and sub < len(rows):
+            width = max(len(rows[top]), len(rows[sub]))
+            upper, lower = _pad(rows[top], width), _pad(rows[sub], width)
+            if _is_group_row(upper, lower, matcher):
+                return Header(sub, 2, _combine(upper, lower, matcher))
     return Header(
-        best, 1, _unique([_text(cell) or f"column_{i + 1}" for i, cell in enumerate(row)])
+        best, 1, _unique([_text(cell) or f"column_{i + 1}" for i, cell in enumerate(own)])
     )
 
 

@@ -401,18 +401,13 @@ def _rejects(
 def _malformed_rejects(raw: RawTable, source_file: str) -> pd.DataFrame:
     if raw.malformed.empty:
         return pd.DataFrame(columns=REJECT_COLUMNS)
-    width = len(raw.headers)
     return pd.DataFrame(
         {
             "source_file": source_file,
             "source_row": raw.malformed["source_row"].astype(int).to_numpy(),
             "column": None,
             "value": raw.malformed["text"].to_numpy(),
-            "reason": raw.malformed["fields"]
-            .map(
-                lambda n: f"{n} fields where the header has {width}; fix the quoting or delimiters"
-            )
-            .to_numpy(),
+            "reason": raw.malformed["reason"].to_numpy(),
         }
     )
 

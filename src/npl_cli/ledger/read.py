@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,66 +212,103 @@ def read_csv(
         sample = head.decode(encoding, errors="replace")
     except LookupError:
         raise InputError(f"{path}: unknown encoding '{encoding}'; try gb18030 or utf-8") from None
-    sample_lines = sample.lstrip("\ufeff").splitlines()[: SCAN_ROWS + (header_row or 0)]
-    delimiter = sniff_delimiter(sample_lines)
-    parsed = list(csv.reader(sample_lines, delimiter=delimiter))
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    sample = sample.lstrip("\ufeff")
+    wanted = SCAN_ROWS + (header_row or 0)
+    delimiter = sniff_delimiter(_LINE_BREAK.split(sample)[:wanted])
+    rows, ends = _sample_records(sample, delimiter, wanted)
     forced = header_row - 1 if header_row else None
-    header = find_header([list(r) for r in parsed], overrides, forced)
+    header = find_header(rows, overrides, forced)
     if header is None:
         raise _no_header(path, "")
-    body_start = header.index + 1  # physical lines before the first data line
+    body_start = ends[header.index] if header.index < len(ends) else header.index + 1
+    above = _first_lines(sample, body_start)  # the title and header lines, as bytes
+    offset = bom + len(above.encode(encoding.replace("-sig", ""), errors="replace"))
+    body = data[offset:]
     width = len(header.names)
-
-    def parse(encoding: str, strict_lines: bool) -> tuple[pa.Table, int]:
-        return _arrow_read(path, data, encoding, delimiter, body_start, width, strict_lines)
-
     try:
-        table, irregular = parse(encoding, True)
-    except _NotUtf8:
-        if given or encoding != "utf-8":
-            raise InputError(
-                f"{path}: the text is not valid {encoding}; give the right one with --encoding "
-                "(e.g. --encoding gb18030)"
-            ) from None
+        table, irregular = _arrow_read(path, body, encoding, delimiter, width)
+    except _NotUtf8 as error:
+        if given or encoding != "utf-8" or not head.isascii():
+            raise InputError(_not_encoding(path, data.to_pybytes(), encoding, error)) from None
         encoding = "gb18030"  # UTF-8 at the start only: a GBK file with an ASCII head
-        table, irregular = parse(encoding, True)
-    blank_rows = 0
-    malformed = pd.DataFrame(columns=["source_row", "text", "fields"])
-    if irregular == 0:  # every line below the header is one record
+        table, irregular = _arrow_read(path, body, encoding, delimiter, width)
+    blank_lines = np.empty(0, dtype=np.int64)
+    malformed = pd.DataFrame(columns=["source_row", "text", "fields", "reason"])
+    if irregular == 0 and table.num_rows == _line_count(body):  # one record per line
         source_rows = np.arange(body_start + 1, body_start + 1 + table.num_rows, dtype=np.int64)
     else:  # blank or malformed lines, or line breaks inside quotes: parse and number exactly
-        table, _ = parse(encoding, False)
-        lines, malformed, blank_rows = _record_lines(
-            data.to_pybytes(), encoding, delimiter, body_start, width
-        )
-        source_rows = np.asarray(lines, dtype=np.int64)
-        if len(source_rows) != table.num_rows:
-            raise InputError(
-                f"{path}: rows could not be numbered reliably (unbalanced quotes?); "
-                "open it in Excel and save it again"
-            )
+        text = body.to_pybytes().decode(encoding, errors="replace")
+        records = split_records(text, delimiter, width, first_line=body_start + 1)
+        table, source_rows = records.table, records.lines
+        blank_lines, malformed = records.blank_lines, records.malformed
     return RawTable(
         cells=table.rename_columns(header.names),
         source_rows=source_rows,
         headers=header.names,
-        header_row=header.index + 1,
+        header_row=body_start,
         encoding=encoding,
-        blank_rows=blank_rows,
+        blank_rows=len(blank_lines),
         malformed=malformed,
     )
 
 
+def _line_count(body: pa.Buffer) -> int:
+    """Physical lines in the body (\n, \r\n or a lone \r ends one), counted in numpy."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    if not len(data):
+        return 0
+    newline = data == 10
+    lone_return = (data == 13) & np.r_[~newline[1:], True]
+    ends = int(newline.sum() + lone_return.sum())
+    return ends + int(data[-1] not in (10, 13))
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what a CSV parser breaks lines at (not \f, \v, U+2028)
+
+
+def _sample_records(sample: str, delimiter: str, wanted: int) -> tuple[list[list[Cell]], list[int]]:
+    """The first records of the sample and the physical line each one ends on."""
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    rows: list[list[Cell]] = []
+    ends: list[int] = []
+    try:
+        for record in reader:
+            rows.append(list(record))
+            ends.append(reader.line_num)
+            if len(rows) >= wanted:
+                break
+    except csv.Error:
+        pass  # a broken quote among the title rows: the header is looked for above it
+    return rows, ends
+
+
+def _first_lines(text: str, count: int) -> str:
+    """The first `count` physical lines of `text`, with their line breaks."""
+    stream = io.StringIO(text, newline="")
+    return "".join(stream.readline() for _ in range(count))
+
+
+def _not_encoding(path: Path, data: bytes, encoding: str, error: Exception) -> str:
+    """One line naming where the text stops being `encoding`."""
+    try:
+        data.decode(encoding.replace("-sig", ""))
+        where = ""
+    except UnicodeDecodeError as bad:
+        line = data.count(b"\n", 0, bad.start) + 1
+        where = f" at line {line} (byte 0x{data[bad.start]:02x})"
+    return (
+        f"{path}: the text is not valid {encoding}{where}; the file mixes encodings: save it "
+        "again in one encoding, or give the right one with --encoding (e.g. gb18030)"
+    )
+
+
 def _arrow_read(
-    path: Path,
-    data: pa.Buffer,
-    encoding: str,
-    delimiter: str,
-    body_start: int,
-    width: int,
-    strict_lines: bool,
+    path: Path, body: pa.Buffer, encoding: str, delimiter: str, width: int
 ) -> tuple[pa.Table, int]:
-    """Parse every cell as text. With `strict_lines`, a record is exactly one line: blank
-    lines, quoted line breaks and wrong field counts show up as irregular rows (counted)."""
+    """Parse every cell of the body (the lines below the header) as text, a record exactly
+    one line: blank lines, quoted line breaks and wrong field counts show up as irregular rows
+    (counted), for split_records to number exactly."""
     irregular = 0
 
     def on_invalid(row: object) -> str:
@@ -281,18 +319,15 @@ def _arrow_read(
     names = [f"f{i}" for i in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(data),
+            pa.BufferReader(body),
             read_options=pacsv.ReadOptions(
-                skip_rows=body_start,
-                column_names=names,
-                encoding=encoding.replace("utf-8-sig", "utf-8"),
-                block_size=16 * 1024 * 1024,
+                column_names=names, encoding=encoding.replace("utf-8-sig", "utf-8")
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 invalid_row_handler=on_invalid,
-                newlines_in_values=not strict_lines,
-                ignore_empty_lines=width == 1 or not strict_lines,
+                newlines_in_values=False,
+                ignore_empty_lines=False,  # a blank line is a row (skipped as blank later)
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -302,8 +337,8 @@ def _arrow_read(
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        if "UTF8" in str(error) or isinstance(error, UnicodeDecodeError):
-            raise _NotUtf8 from None
+        if "UTF8" in str(error) or "UTF-8" in str(error) or isinstance(error, UnicodeDecodeError):
+            raise _NotUtf8(str(error)) from None
         raise InputError(
             f"{path}: cannot parse as CSV ({_first_line(error)}); "
             "check the delimiter and encoding (--encoding)"
@@ -311,26 +346,74 @@ def _arrow_read(
     return table, irregular
 
 
-def _record_lines(
-    data: bytes, encoding: str, delimiter: str, body_start: int, width: int
-) -> tuple[list[int], pd.DataFrame, int]:
-    """1-based start line of each well-formed record, the malformed ones, and blank lines."""
-    text = io.StringIO(data.decode(encoding, errors="replace").lstrip("\ufeff"), newline="")
-    for _ in range(body_start):
-        text.readline()
-    reader = csv.reader(text, delimiter=delimiter)
-    good: list[int] = []
+@dataclass
+class Records:
+    table: pa.Table  # the well-formed records' cells (f0, f1, ...)
+    lines: np.ndarray  # the line each one starts on
+    blank_lines: np.ndarray
+    malformed: pd.DataFrame  # source_row, text, fields, reason
+    spans: list[tuple[int, int]]  # every record's first and last line (blank lines excluded)
+
+
+csv.field_size_limit(256 * 1024 * 1024)  # a long note is a cell, not an error
+
+
+def split_records(text: str, delimiter: str, width: int, *, first_line: int) -> Records:
+    """Every physical line of `text` (which starts at line `first_line`) accounted for: a
+    well-formed record (a quoted line break joins lines into one), a blank line, or a
+    malformed record — a wrong number of fields, or a quote opened and never closed, which
+    names the line it opened on and takes only that line (reading resumes on the next)."""
+    lines = io.StringIO(text, newline="").readlines()
+    good: list[list[str]] = []
+    starts: list[int] = []
+    blank: list[int] = []
     bad: list[dict[str, object]] = []
-    blank = 0
-    previous = 0
-    for record in reader:
-        start = body_start + previous + 1
-        previous = reader.line_num
-        if not record:
-            blank += 1
-        elif len(record) == width:
-            good.append(start)
-        else:
-            bad.append({"source_row": start, "text": delimiter.join(record), "fields": len(record)})
-    malformed = pd.DataFrame(bad, columns=["source_row", "text", "fields"])
-    return good, malformed, blank
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while at < len(lines):
+        reader = csv.reader(iter(lines[at:]), delimiter=delimiter, strict=True)
+        consumed = 0
+        try:
+            for record in reader:
+                start, consumed = at + consumed, reader.line_num
+                number = first_line + start
+                if not record:
+                    blank.append(number)
+                    continue
+                spans.append((number, first_line + at + consumed - 1))
+                if len(record) == width:
+                    good.append(record)
+                    starts.append(number)
+                else:
+                    bad.append(_malformed(number, delimiter.join(record), len(record), width))
+            at = len(lines)
+        except csv.Error as error:
+            start = at + consumed  # the record that broke starts on the line after the last
+            line = lines[start].rstrip("\r\n")
+            reason = (
+                "a quote opened on this line is never closed; fix the quoting (the lines "
+                "after it are read on their own)"
+                if "end of data" in str(error) or start + 1 >= len(lines)
+                else f"cannot be read as CSV ({error}); fix the quoting"
+            )
+            bad.append({"source_row": first_line + start, "text": line, "fields": None,
+                        "reason": reason})  # fmt: skip
+            spans.append((first_line + start, first_line + start))
+            at = start + 1
+    columns = list(zip(*good, strict=True)) if good else [()] * width
+    table = pa.table(
+        [pa.array([cell or None for cell in column], pa.string()) for column in columns],
+        names=[f"f{i}" for i in range(width)],
+    )
+    malformed = pd.DataFrame(bad, columns=["source_row", "text", "fields", "reason"])
+    return Records(table, np.asarray(starts, np.int64), np.asarray(blank, np.int64),
+                   malformed, spans)  # fmt: skip
+
+
+def _malformed(number: int, text: str, fields: int, width: int) -> dict[str, object]:
+    return {
+        "source_row": number,
+        "text": text,
+        "fields": fields,
+        "reason": f"{fields} fields where the header has {width}; fix the quoting or delimiters",
+    }

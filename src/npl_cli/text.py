@@ -65,12 +65,16 @@ def positions_in(keys: pd.Series, wanted: pd.Series) -> np.ndarray:
 def join_present(parts: Sequence[pa.Array], separator: str) -> pa.Array:
     """Element-wise join of each row's non-null parts (null where a row has none).
 
-    Not `binary_join_element_wise(null_handling="skip")`: pyarrow 26 drops the rows whose
-    parts are all null from its result, which would shift every later row's text."""
+    pyarrow 26's `binary_join_element_wise(null_handling="skip")` drops the rows whose parts
+    are all null from its result, which would shift every later row's text; such rows get an
+    empty first part for the join and are set back to null after it."""
     if not parts:
         return pa.nulls(0, pa.string())
-    out = parts[0]
+    empty = pc.is_null(parts[0])
     for part in parts[1:]:
-        both = pc.binary_join_element_wise(out, part, separator)  # null where either is
-        out = pc.if_else(pc.is_null(out), part, pc.if_else(pc.is_null(part), out, both))
-    return out
+        empty = pc.and_(empty, pc.is_null(part))
+    if not pc.any(empty).as_py():
+        return pc.binary_join_element_wise(*parts, separator, null_handling="skip")
+    first = pc.if_else(empty, pa.scalar("", pa.string()), parts[0])
+    joined = pc.binary_join_element_wise(first, *parts[1:], separator, null_handling="skip")
+    return pc.if_else(empty, pa.scalar(None, pa.string()), joined)

@@ -236,9 +236,10 @@ def _build(
     rejects = _rejects(table, cells, by_name, reject_reason, reject_column, rejected)
     rejects = pd.concat([rejects, _malformed_rejects(raw, source_file)], ignore_index=True)
     rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)
+    rejects, noted = _with_cell_notes(rejects, raw.cell_notes)
     reject_problems = rejects.rename(columns={"source_row": "row", "reason": "message"})
     reject_problems["severity"] = "error"
-    problems = [reject_problems[PROBLEM_COLUMNS]] + [
+    problems = [reject_problems[PROBLEM_COLUMNS], noted] + [
         _problems(rows, cells[header], bad & used_mask, header, message, "warning")
         for header, bad, message in warnings
     ]
@@ -396,6 +397,29 @@ def _rejects(
         },
         columns=REJECT_COLUMNS,
     )
+
+
+def _with_cell_notes(
+    rejects: pd.DataFrame, notes: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A reject whose cell held an Excel error or an unsaved formula says so; every other such
+    cell is a warning (it was read as empty)."""
+    if notes.empty:
+        return rejects, pd.DataFrame(columns=PROBLEM_COLUMNS)
+    key = pd.MultiIndex.from_frame(notes[["source_row", "header"]])
+    at = pd.MultiIndex.from_frame(rejects[["source_row", "column"]].astype(object))
+    found = key.get_indexer(at)
+    hit = found >= 0
+    rejects = rejects.copy()
+    rejects.loc[hit, "reason"] = (
+        rejects.loc[hit, "reason"] + ": " + notes["note"].to_numpy()[found[hit]]
+    )
+    rest = notes.drop(index=notes.index[found[hit]])
+    warnings = pd.DataFrame({
+        "row": rest["source_row"].to_numpy(), "column": rest["header"].to_numpy(),
+        "value": None, "message": rest["note"].to_numpy(), "severity": "warning",
+    })  # fmt: skip
+    return rejects, warnings
 
 
 def _malformed_rejects(raw: RawTable, source_file: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ import pyarrow.csv as pacsv
 
 from npl_cli.errors import InputError
 from npl_cli.ledger.header import SCAN_ROWS, Cell, Header, find_header
+from npl_cli.ledger.xlsx import SheetNotes, check_size, sheet_notes, sheet_parts
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -41,7 +43,12 @@ class RawTable:
     sheet: str | None = None
     encoding: str | None = None
     blank_rows: int = 0  # blank physical rows below the header that never reached `cells`
-    malformed: pd.DataFrame = field(default_factory=pd.DataFrame)  # source_row, text, fields
+    malformed: pd.DataFrame = field(default_factory=pd.DataFrame)  # source_row, text, reason
+    skipped_sheets: list[str] = field(default_factory=list)  # hidden sheets passed over
+    # cells read as empty that held something: an Excel error, an unsaved formula
+    cell_notes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["source_row", "header", "note"])
+    )
 
 
 def read_table(
@@ -102,11 +109,10 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _load_sheet(reader: object, index: int) -> pa.Table:
-    sheet = reader.load_sheet(  # type: ignore[attr-defined]
+def _load_sheet(reader: object, index: int) -> Any:
+    return reader.load_sheet(  # type: ignore[attr-defined]
         index, header_row=None, skip_rows=0, dtypes="string"
     )
-    return pa.table(sheet.to_arrow())
 
 
 def _rows_of(table: pa.Table) -> list[list[Cell]]:
@@ -131,25 +137,72 @@ def _pick_sheet(path: Path, reader: object, sheet: str | None) -> int:
 def read_excel(
     path: Path, *, overrides: Mapping[str, str], sheet: str | None, header_row: int | None
 ) -> RawTable:
+    parts = sheet_parts(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    if parts:
+        check_size(path, parts)
     reader = _open_workbook(path)
     names: list[str] = list(reader.sheet_names)  # type: ignore[attr-defined]
     chosen = _pick_sheet(path, reader, sheet)
+    hidden = {p.name for p in parts or [] if p.hidden}
     candidates = [chosen] if chosen >= 0 else list(range(len(names)))
     forced = header_row - 1 if header_row else None
     any_cells = False
+    skipped = []
     for index in candidates:
+        if chosen < 0 and names[index] in hidden:  # a hidden sheet only when --sheet names it
+            skipped.append(names[index])
+            continue
         # calamine parses a whole sheet even for a few rows, so read each candidate once
-        table = _load_sheet(reader, index)
+        loaded = _load_sheet(reader, index)
+        if chosen < 0 and getattr(loaded, "visible", "visible") != "visible":
+            skipped.append(names[index])
+            continue
+        table = pa.table(loaded.to_arrow())
         any_cells = any_cells or table.num_rows > 0
         head = _rows_of(table.slice(0, SCAN_ROWS + (forced or 0)))
         header = find_header(head, overrides, forced) if head else None
         if header is not None:
-            return _slice_below_header(table, header, sheet=names[index], first_row_number=1)
+            raw = _slice_below_header(table, header, sheet=names[index], first_row_number=1)
+            raw.skipped_sheets = skipped
+            part = next((p.part for p in parts or [] if p.name == names[index]), None)
+            return _with_notes(raw, sheet_notes(path, part)) if part else raw
     if not any_cells:
         where = f"sheet '{names[candidates[0]]}' is" if len(candidates) == 1 else "every sheet is"
+        if skipped and len(skipped) == len(candidates):
+            where = "every visible sheet is"
         raise InputError(f"{path}: {where} empty; give a workbook with a ledger sheet")
     where = f" on sheet '{names[chosen]}'" if chosen >= 0 else " on any sheet"
+    if skipped:
+        where += f" (hidden sheets skipped: {', '.join(skipped)}; name one with --sheet)"
     raise _no_header(path, where)
+
+
+def _with_notes(raw: RawTable, notes: SheetNotes) -> RawTable:
+    """Merged ranges filled from their first cell (a name or ID merged over several loans
+    belongs to each of them), and the notes on cells of the body."""
+    first_row = int(raw.source_rows[0]) if len(raw.source_rows) else raw.header_row + 1
+    width = raw.cells.num_columns
+    columns: dict[int, np.ndarray] = {}
+    for top, left, bottom, right in notes.merged:
+        if top < first_row or left >= width:
+            continue  # merged header cells are the header finder's business
+        value = raw.cells.column(left)[top - first_row].as_py()
+        for column in range(left, min(right, width - 1) + 1):
+            if column not in columns:
+                columns[column] = raw.cells.column(column).to_numpy(zero_copy_only=False).copy()
+            columns[column][top - first_row : bottom - first_row + 1] = value
+    if columns:
+        cells = raw.cells
+        for column, values in columns.items():
+            cells = cells.set_column(column, cells.field(column), pa.array(values, pa.string()))
+        raw.cells = cells
+    body = [
+        (row, raw.headers[column], note)
+        for (row, column), note in notes.cells.items()
+        if row >= first_row and column < width
+    ]
+    raw.cell_notes = pd.DataFrame(body, columns=["source_row", "header", "note"])
+    return raw
 
 
 def _slice_below_header(

@@ -41,6 +41,13 @@ def read_ledger(
             check_ids=check_ids,
             on_rows=on_rows,
         )
+    if ledger.sheet is not None and not check_ids:  # inspect shows the sheet in its report
+        hidden = (
+            f" (hidden sheets skipped: {', '.join(ledger.skipped_sheets)})"
+            if ledger.skipped_sheets
+            else ""
+        )
+        stderr_console().print(f"note: read sheet '{ledger.sheet}'{hidden}", markup=False)
     if not check_ids and ledger.rows_rejected:
         stderr_console().print(
             f"note: {ledger.rows_rejected:,} of {ledger.rows_read:,} rows rejected; "

@@ -55,6 +55,7 @@ class Ledger:
     rejects: pd.DataFrame
     problems: pd.DataFrame
     extra_columns: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)  # hidden sheets passed over
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, file: str) -> Ledger:
@@ -264,6 +265,7 @@ def _build(
         rejects=rejects,
         problems=all_problems,
         extra_columns=list(extra),
+        skipped_sheets=raw.skipped_sheets,
     )
 
 

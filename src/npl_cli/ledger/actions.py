@@ -108,7 +108,7 @@ def read_actions(
     reasons = np.full(len(frame), None, dtype=object)
     for name in ("amount", "promise_amount"):
         if name in columns:
-            frame[name], bad = coerce.parse_amounts(cells[columns[name]])
+            frame[name], bad, _ = coerce.parse_amounts(cells[columns[name]])
             reasons[bad] = f"{columns[name]} is not an amount"
         else:
             frame[name] = np.nan

@@ -19,7 +19,7 @@ MIN_DATE, MAX_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")
 _DATE_RE = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?(?:[\sT].*)?$"
 _COMPACT_RE = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
 _SERIAL_RE = r"^\d{1,5}(?:\.\d+)?$"
-_AMOUNT_NOISE_RE = r"[,，\s\x{3000}¥￥元]|^RMB|^CNY"
+_AMOUNT_NOISE_RE = r"[\s\x{3000}¥￥]|^RMB|^CNY"
 _COUNT_NOISE_RE = r"[\s天次日]"
 
 ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
@@ -139,31 +139,57 @@ def parse_dates(values: Strings | pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def parse_amounts(
     values: Strings | pd.Series, factor: float = 1.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """(yuan as float64, bad mask): numbers, or text with thousands separators, ¥, 元, spaces,
-    or a 万 suffix. `factor` converts the header's unit (万元 -> 10,000)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(yuan as float64, bad mask, own-unit mask): numbers, or text with thousands separators
+    (1,234.56 — a grouping that is not in threes, as in 1.234,56 or 1,2,3, is bad), ¥, RMB,
+    spaces, or a unit of its own (5万, 3亿, 50000元). `factor` converts the header's unit (万元 ->
+    10,000); a cell's own unit wins over it, and is flagged where they differ. Infinite or
+    too large values are bad."""
     values = as_strings(values)
     try:
-        amounts = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        amounts = np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False))
+        own_unit = np.zeros(len(amounts), dtype=bool)
+        amounts = in_yuan(amounts, factor)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        amounts = _messy_amounts(values)
-    amounts = np.asarray(amounts, dtype=np.float64)
+        amounts, own_unit = _messy_amounts(values, factor)
+    # inf, 1e400, Infinity: no amount is that
+    amounts = np.where(np.isfinite(amounts), amounts, np.nan).astype(np.float64)
     bad = np.isnan(amounts) & pc.is_valid(values).to_numpy(zero_copy_only=False)
-    return in_yuan(amounts, factor), bad
+    return amounts, bad, own_unit & ~bad
 
 
-def in_yuan(amounts: np.ndarray, factor: float) -> np.ndarray:
+def in_yuan(amounts: np.ndarray, factor: float | np.ndarray) -> np.ndarray:
     """Amounts in a larger unit converted to yuan, to the fen: 12.3456 万元 is 123456.0 yuan,
     not the 123455.99999999999 that the float product gives."""
-    return amounts if factor == 1 else np.round(amounts * factor, 2)
+    if np.ndim(factor) == 0:
+        return amounts if factor == 1 else np.round(amounts * factor, 2)
+    return np.where(factor == 1, amounts, np.round(amounts * factor, 2))
 
 
-def _messy_amounts(values: pa.ChunkedArray) -> np.ndarray:
+_UNITS = (("亿元", 1e8), ("亿", 1e8), ("万元", 1e4), ("万", 1e4), ("千元", 1e3), ("元", 1.0))
+_GROUPED = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+
+
+def _messy_amounts(values: pa.ChunkedArray, factor: float) -> tuple[np.ndarray, np.ndarray]:
     cleaned = pc.replace_substring_regex(values, _AMOUNT_NOISE_RE, "")
-    in_wan = pc.fill_null(pc.ends_with(cleaned, "万"), False).to_numpy(zero_copy_only=False)
-    cleaned = pc.replace_substring_regex(cleaned, "万$", "")
+    cleaned = pc.replace_substring(cleaned, "，", ",")
+    unit = np.full(len(cleaned), np.nan)
+    for word, size in _UNITS:  # longest first: 万元 before 万 and 元
+        ends = _flags(pc.ends_with(cleaned, word)) & np.isnan(unit)
+        unit[ends] = size
+    cleaned = pc.replace_substring_regex(cleaned, "(?:亿元|亿|万元|万|千元|元)$", "")
+    grouped = _flags(pc.match_substring_regex(cleaned, _GROUPED))
+    misgrouped = _flags(pc.match_substring(cleaned, ",")) & ~grouped
+    cleaned = pc.replace_substring(cleaned, ",", "")
     numbers = pd.to_numeric(cleaned.to_pandas(), errors="coerce").to_numpy(dtype=np.float64)
-    return np.where(in_wan, in_yuan(numbers, 10_000), numbers)
+    numbers = np.where(misgrouped, np.nan, numbers)
+    own = ~np.isnan(unit)
+    cell_factor = np.where(own, unit, factor)
+    return in_yuan(numbers, cell_factor), own & (cell_factor != factor)
+
+
+def _flags(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def parse_counts(values: Strings | pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -108,10 +108,16 @@ def _combine(top: list[Cell], sub: list[Cell], matcher: Mapping[str, str]) -> li
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Each name once: a repeat becomes NAME.2, NAME.3 … skipping any name the file already
+    has (备注, 备注.2, 备注 -> 备注, 备注.2, 备注.3)."""
+    taken = set(names)
+    seen: set[str] = set()
     out = []
     for name in names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        out.append(name if count == 1 else f"{name}.{count}")
+        unique, count = name, 1
+        while unique in seen or (unique != name and unique in taken):
+            count += 1
+            unique = f"{name}.{count}"
+        seen.add(unique)
+        out.append(unique)
     return out

@@ -28,6 +28,8 @@ from npl_cli.schema import (
 
 TOTAL_RE = r"^\s*(?:合\s*计|总\s*计|小\s*计|累\s*计|(?:sub|grand\s*)?total\b|sum\b)"
 REJECT_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
+# a cell read right, but not as its header says: said as information, not as a warning
+OWN_UNIT = "the cell gives its own unit (5万, 50000元), which is used instead of the header's"
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,7 @@ def _build(
         pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=PROBLEM_COLUMNS)
     )
     all_problems = all_problems.sort_values(["row"], kind="stable").reset_index(drop=True)
+    all_problems.loc[all_problems["message"] == OWN_UNIT, "severity"] = "info"
     used = table if used_mask.all() else table[used_mask].reset_index(drop=True)
     return Ledger(
         frame=used,
@@ -272,7 +275,9 @@ def _build(
 def _coerce_all(
     raw: RawTable, mapping: list[Mapped]
 ) -> tuple[
-    dict[str, pa.ChunkedArray], list[tuple[object, np.ndarray | None, str]], dict[str, pd.Series]
+    dict[str, pa.ChunkedArray],
+    list[tuple[object, np.ndarray | None, str | np.ndarray]],
+    dict[str, pd.Series],
 ]:
     """Cleaned cells by header; each mapped column coerced (values, bad cells, message); the
     unmapped columns as text by header."""
@@ -309,13 +314,15 @@ def _clean(column: pa.ChunkedArray, mapped: Mapped | None) -> pa.ChunkedArray:
 
 def _coerce_column(
     cells: pa.ChunkedArray, kind: str, factor: float
-) -> tuple[object, np.ndarray | None, str]:
+) -> tuple[object, np.ndarray | None, str | np.ndarray]:
     if kind == "date":
         dates, bad = coerce.parse_dates(cells)
         return dates, bad, "not a date; use 2023-05-03, 2023/5/3, 2023年5月3日 or 20230503"
     if kind == "amount":
-        amounts, bad = coerce.parse_amounts(cells, factor)
-        return amounts, bad, "not an amount; left empty"
+        amounts, bad, own_unit = coerce.parse_amounts(cells, factor)
+        message = np.where(bad, "not an amount; left empty", None)
+        message[own_unit] = OWN_UNIT
+        return amounts, bad | own_unit, message
     if kind == "count":
         counts, bad = coerce.parse_counts(cells)
         return counts, bad, "not a whole number; left empty"

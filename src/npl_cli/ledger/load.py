@@ -320,7 +320,8 @@ def _coerce_column(
         return dates, bad, "not a date; use 2023-05-03, 2023/5/3, 2023年5月3日 or 20230503"
     if kind == "amount":
         amounts, bad, own_unit = coerce.parse_amounts(cells, factor)
-        message = np.where(bad, "not an amount; left empty", None)
+        message = np.full(len(bad), None, dtype=object)
+        message[bad] = "not an amount; left empty"
         message[own_unit] = OWN_UNIT
         return amounts, bad | own_unit, message
     if kind == "count":

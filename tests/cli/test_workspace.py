@@ -356,8 +356,8 @@ def test_promise_needs_its_three_elements_and_is_tracked(
     bare = run("action", "add", "L1", "promise", "--date", "2026-09-01")
     assert bare.exit_code == 2
     assert bare.stderr == (
-        "npl: error: a promise records its three elements: --date (when made), --promise-date "
-        "and --promise-amount (and --method)\n"
+        "npl: error: a promise needs --promise-date and --promise-amount (time, method and "
+        "amount)\n"
     )
     for made, due, amount in (
         ("2026-09-01", "2026-09-30", "500"),
@@ -672,8 +672,11 @@ def test_every_chinese_action_label_reads_back_as_its_kind(tmp_path: Path) -> No
     from npl_cli.ledger.actions import read_actions
     from npl_cli.render.labels import code_label
 
-    rows = [["借据号", "动作", "日期"]] + [
-        ["L1", code_label(kind, "zh"), "2026-11-01"] for kind in ACTION_KINDS
+    def elements(kind: str) -> list[str]:  # a promise is recorded with its three elements
+        return ["2026-12-01", "100"] if kind == "promise" else ["", ""]
+
+    rows = [["借据号", "动作", "日期", "承诺还款日", "承诺金额"]] + [
+        ["L1", code_label(kind, "zh"), "2026-11-01", *elements(kind)] for kind in ACTION_KINDS
     ]
     read = read_actions(write_csv(tmp_path / "a.csv", rows))
     assert read.actions["kind"].tolist() == list(ACTION_KINDS)

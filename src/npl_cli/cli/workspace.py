@@ -45,7 +45,7 @@ from npl_cli.deadlines import GUARANTOR_SEPARATORS
 from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object, write_table_csv, write_workbook
 from npl_cli.ledger import Ledger
-from npl_cli.ledger.actions import read_actions
+from npl_cli.ledger.actions import action_problems, read_actions
 from npl_cli.pipeline import deadline_settings, loan_history, roll_rates
 from npl_cli.render.mask import mask_names
 from npl_cli.render.rolls import render_rolls
@@ -235,6 +235,8 @@ def export(
         typer.echo(str(path))
 
 
+OPTION_LABELS = {"date": "--date", "amount": "--amount", "promise_date": "--promise-date",
+                 "promise_amount": "--promise-amount"}  # fmt: skip
 action_app = typer.Typer(help="Record collection actions and list them.", no_args_is_help=True)
 
 
@@ -258,11 +260,6 @@ def add(
     wait: TimeoutOpt = 30.0,
 ) -> None:
     """Record one action on a loan."""
-    if kind.value == "promise" and (promise_date is None or promise_amount is None):
-        raise UsageError(
-            "a promise records its three elements: --date (when made), "
-            "--promise-date and --promise-amount (and --method)"
-        )
     row = {
         "loan_id": loan_id, "kind": kind.value, "date": parse_date_option(date, "--date"),
         "party": party, "amount": amount, "method": method, "evidence": evidence,
@@ -270,7 +267,10 @@ def add(
         else pd.NaT,
         "promise_amount": promise_amount, "note": note,
     }  # fmt: skip
-    action = pd.DataFrame([row])
+    action = pd.DataFrame([row]).astype({"amount": float, "promise_amount": float})
+    problem = action_problems(action, OPTION_LABELS)[0]
+    if problem is not None:
+        raise UsageError(problem)
     with Workspace.open(workspace_path(workspace), timeout=wait) as store:
         added, _ = store.add_actions(action, source="npl action add")
         day, loans = store.loans_for(action["loan_id"])

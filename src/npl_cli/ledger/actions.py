@@ -3,6 +3,7 @@ accounted for like a ledger: used, rejected with a reason, or skipped as non-dat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,21 +127,68 @@ def read_actions(
             f"{columns['kind']} '" + text["kind"].astype(str)[unknown] + "' is not an action kind"
         ).to_numpy()
         frame["kind"] = kinds
+    labels = {name: columns.get(name, name) for name in ACTION_ALIASES}
+    checked = frame
+    if "kind" not in columns:  # a promised date makes the row a promise too
+        promised = frame["promise_date"].notna().to_numpy()
+        checked = frame.assign(kind=np.where(promised, "promise", "demand"))
+    checks = action_problems(checked, labels)
+    reasons = np.where(pd.isna(reasons), checks, reasons)
     reasons[frame["loan_id"].isna().to_numpy()] = "missing loan id"
     reasons[skipped] = None
     rejected = pd.notna(reasons)
     used = frame[~rejected & ~skipped].reset_index(drop=True)
     if "kind" not in columns:
         used = _split_rows(used)
-    rejects = pd.DataFrame(
-        {"source_file": path.name, "source_row": rows[rejected], "reason": reasons[rejected]}
-    )
+    malformed = raw.malformed
+    rejects = pd.concat(
+        [
+            pd.DataFrame({"source_row": rows[rejected], "reason": reasons[rejected]}),
+            pd.DataFrame(
+                {
+                    "source_row": malformed["source_row"].to_numpy(dtype=np.int64),
+                    "reason": malformed["reason"].to_numpy(dtype=object),
+                }
+            ),  # fmt: skip
+        ],
+        ignore_index=True,
+    ).sort_values("source_row", kind="stable")
+    rejects.insert(0, "source_file", path.name)
     return ActionFile(
         used,
-        rejects,
-        rows_read=len(frame) + raw.blank_rows,
+        rejects.reset_index(drop=True),
+        rows_read=len(frame) + raw.blank_rows + len(malformed),
         rows_skipped=int(skipped.sum()) + raw.blank_rows,
     )
+
+
+EARLIEST, LATEST = np.datetime64("1950-01-01", "ns"), np.datetime64("2100-12-31", "ns")
+
+
+def action_problems(actions: pd.DataFrame, labels: Mapping[str, str]) -> np.ndarray:
+    """Why each action cannot be recorded (None when it can): negative amounts, dates outside
+    1950-2100, a promise without its date or amount (its three elements: time, method,
+    amount), a promised date before the promise. `labels` names the columns for the user."""
+    reasons = np.full(len(actions), None, dtype=object)
+    promise = (actions["kind"] == "promise").to_numpy()
+    date = actions["date"].to_numpy(dtype="datetime64[ns]")
+    promised = actions["promise_date"].to_numpy(dtype="datetime64[ns]")
+    checks = [
+        (promise & ~np.isnat(promised) & (promised < date),
+         f"{labels['promise_date']} is before {labels['date']}: a promise looks forward"),
+        (promise & (np.isnat(promised) | actions["promise_amount"].isna().to_numpy()),
+         f"a promise needs {labels['promise_date']} and {labels['promise_amount']} (time, "
+         "method and amount)"),
+        ((promised < EARLIEST) | (promised > LATEST),
+         f"{labels['promise_date']} is outside 1950-2100; check the year"),
+        ((date < EARLIEST) | (date > LATEST),
+         f"{labels['date']} is outside 1950-2100; check the year"),
+        ((actions["promise_amount"] < 0).to_numpy(), f"{labels['promise_amount']} is negative"),
+        ((actions["amount"] < 0).to_numpy(), f"{labels['amount']} is negative"),
+    ]  # fmt: skip
+    for failed, reason in checks:  # the last listed wins where several apply
+        reasons[failed] = reason
+    return reasons
 
 
 def _split_rows(rows: pd.DataFrame) -> pd.DataFrame:

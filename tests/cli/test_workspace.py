@@ -457,7 +457,7 @@ def test_actions_the_snapshot_cannot_place_are_warned_about(tmp_path: Path, run:
     typo = run("action", "add", "L1", "guarantor_demand", "--date", "2026-11-20", "--party", "王武")
     assert typo.exit_code == 0
     assert typo.stderr == (
-        "recorded\nwarning: 王武 is not a guarantor of L1 in snapshot 2026-10-31 (its "
+        "recorded\nwarning: 王* is not a guarantor of L1 in snapshot 2026-10-31 (its "
         "guarantors: 王*、赵*明); the demand meets no guarantee period until the names match\n"
     )
     assert deadline_rows(run)[("guarantee_period", "王五")]["status"] == "due"

@@ -309,6 +309,11 @@ def import_actions(
     _warn_unmatched(read.actions, day, loans)
 
 
+def masked(name: object) -> str:
+    """A name as stderr shows it (stderr is a screen too)."""
+    return str(mask_names(pd.Series([str(name)])).iloc[0])
+
+
 def _warn_unmatched(actions: pd.DataFrame, day: pd.Timestamp | None, loans: pd.DataFrame) -> None:
     """Say which recorded actions the latest snapshot cannot place (typos in ids or names)."""
     if day is None or actions.empty:
@@ -326,9 +331,9 @@ def _warn_unmatched(actions: pd.DataFrame, day: pd.Timestamp | None, loans: pd.D
         )
     for row in found.unknown_parties.head(5).itertuples(index=False):
         names = [n for n in re.split(GUARANTOR_SEPARATORS, str(row.guarantors)) if n.strip()]
-        listed = "、".join(mask_names(pd.Series(names)).tolist()) if names else "none recorded"
+        listed = "、".join(masked(n) for n in names) if names else "none recorded"
         messages.print(
-            f"warning: {row.party} is not a guarantor of {row.loan_id} in {snapshot} "
+            f"warning: {masked(row.party)} is not a guarantor of {row.loan_id} in {snapshot} "
             f"(its guarantors: {listed}); the demand meets no guarantee period until the "
             "names match",
             markup=False,
@@ -341,11 +346,12 @@ def list_actions(
     loan_id: Annotated[str | None, typer.Argument(help="Only this loan.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
     lang: LangOpt = None,
+    no_mask: NoMaskOpt = False,
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
     config: ConfigOpt = None,
 ) -> None:
-    """List recorded actions, oldest first."""
+    """List recorded actions, oldest first (names, ID and phone numbers masked on screen)."""
     with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
         actions = store.actions(loan_id)
     if as_json:
@@ -354,7 +360,12 @@ def list_actions(
         for row in records(actions):
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
-    render_actions(actions, stdout_console(), lang=resolve_lang(lang, load_settings(config).lang))
+    render_actions(
+        actions,
+        stdout_console(),
+        lang=resolve_lang(lang, load_settings(config).lang),
+        mask=not no_mask,
+    )
 
 
 @handle_errors

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from npl_cli.ledger import Ledger, analyses
-from npl_cli.render.mask import mask_ids
+from npl_cli.render.mask import mask_free_text, mask_ids
 from npl_cli.schema import COLUMN_BY_NAME
 
 SHOWN_PROBLEMS = 20
@@ -34,7 +34,9 @@ def render_inspect(ledger: Ledger, console: Console, *, mask: bool = True) -> No
         f"{ledger.rows_rejected:,} + skipped {ledger.rows_skipped:,}"
         + (f" ({skipped})" if skipped else "")
     )
-    _render_problems(ledger.problems, console, mask=mask)
+    names = [ledger.frame[c] for c in ("debtor_name", "guarantors") if c in ledger.frame]
+    known = pd.concat(names, ignore_index=True) if names else pd.Series(dtype="string")
+    _render_problems(ledger.problems, console, mask=mask, names=known)
 
     enabled = analyses(ledger)
     table = Table(title="Analyses", title_justify="left")
@@ -45,7 +47,9 @@ def render_inspect(ledger: Ledger, console: Console, *, mask: bool = True) -> No
     console.print(table)
 
 
-def _render_problems(problems: pd.DataFrame, console: Console, *, mask: bool) -> None:
+def _render_problems(
+    problems: pd.DataFrame, console: Console, *, mask: bool, names: pd.Series
+) -> None:
     if problems.empty:
         console.print("[green]no problems found[/green]")
         return
@@ -59,7 +63,7 @@ def _render_problems(problems: pd.DataFrame, console: Console, *, mask: bool) ->
         table.add_column(name, overflow="fold")
     shown = problems.head(SHOWN_PROBLEMS).copy()
     if mask:
-        shown["value"] = _mask_values(shown["value"])
+        shown["value"] = _mask_values(shown["value"], shown["column"].isna(), names)
     for row in shown.itertuples(index=False):
         style = "red" if row.severity == "error" else "yellow"
         table.add_row(
@@ -72,11 +76,20 @@ def _render_problems(problems: pd.DataFrame, console: Console, *, mask: bool) ->
     console.print(table)
 
 
-def _mask_values(values: pd.Series) -> pd.Series:
-    """Values that look like ID numbers are masked; the rest are short cells as found."""
-    text = values.astype("string")
+def _mask_values(values: pd.Series, whole_rows: pd.Series, names: pd.Series) -> pd.Series:
+    """Cells as found with ID and phone numbers and the ledger's names masked; a whole raw row
+    (a malformed line) also has every run of 2-4 Chinese characters masked, since its names
+    were never read as names."""
+    text = mask_free_text(values, names)
     looks_like_id = text.str.fullmatch(r"[0-9A-Za-z.+]{15,}").fillna(False).astype(bool)
-    return text.where(~looks_like_id, mask_ids(text))
+    text = text.where(~looks_like_id, mask_ids(text))
+    raw = whole_rows.to_numpy(dtype=bool)
+    text[raw] = text[raw].str.replace(
+        r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?![\u4e00-\u9fff])",
+        r"\1*",
+        regex=True,
+    )
+    return text
 
 
 def _blank(value: object) -> object:

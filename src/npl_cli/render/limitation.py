@@ -9,7 +9,7 @@ from rich.table import Table
 from npl_cli.pipeline import LimitationResult
 from npl_cli.render.labels import column_label, kind_label
 from npl_cli.render.layout import READABLE_TEXT, Card, field, fits, print_cards
-from npl_cli.render.mask import mask_ids, mask_names
+from npl_cli.render.mask import mask_for_screen
 
 SHOWN = ["loan_id", "debtor_name", "party", "kind", "deadline", "act_by", "last_day", "days_left",
          "basis", "action", "balance"]  # fmt: skip
@@ -47,11 +47,7 @@ def _groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 def _display(rows: pd.DataFrame, lang: str, mask: bool) -> pd.DataFrame:
-    shown = rows.copy()
-    if mask:
-        shown["debtor_name"] = mask_names(shown["debtor_name"])
-        shown["party"] = mask_names(shown["party"])
-        shown["debtor_id"] = mask_ids(shown["debtor_id"])
+    shown = mask_for_screen(rows) if mask else rows.copy()
     shown["kind"] = shown["kind"].map(lambda k: kind_label(k, lang))
     for column in ("deadline", "act_by", "last_day"):
         shown[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")

@@ -30,3 +30,74 @@ def mask_ids(ids: pd.Series) -> pd.Series:
     length = text.str.len()
     masked = text.str[:6] + _stars(length - 10) + text.str[-4:]
     return masked.where(length > 10, text.str[:2] + "****")
+
+
+def mask_phones(phones: pd.Series) -> pd.Series:
+    """13812345678 -> 138****5678, 021-62345678 -> 021-****5678."""
+    return _hide_phones(phones.astype("string"))
+
+
+def mask_addresses(addresses: pd.Series) -> pd.Series:
+    """Up to the township or street (乡, 镇, 街道, 路 …); the house and room are hidden."""
+    text = addresses.astype("string")
+    kept = text.str.extract(r"^(.*?(?:乡|镇|街道|路|街|村))", expand=False)
+    return kept.fillna(text.str[:4]) + "***"
+
+
+# ID numbers (18 or 15 characters), mobiles and landlines, anywhere in a text
+_ID_RE = r"(?<![0-9A-Za-z])(\d{6})\d{4,8}(\d{3}[\dXx])(?![0-9A-Za-z])"
+_MOBILE_RE = r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)"
+_LANDLINE_RE = r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)"
+
+
+def _hide_phones(text: pd.Series) -> pd.Series:
+    text = text.str.replace(_MOBILE_RE, r"\1****\2", regex=True)
+    return text.str.replace(_LANDLINE_RE, r"\1****\2", regex=True)
+
+
+def mask_free_text(text: pd.Series, names: pd.Series | None = None) -> pd.Series:
+    """Free text (notes, raw rows, messages): ID numbers and phone numbers inside it masked,
+    and each of the given `names` replaced by its masked form."""
+    out = text.astype("string").str.replace(_ID_RE, r"\1********\2", regex=True)
+    out = _hide_phones(out)
+    if names is not None:
+        known = pd.Series(names.dropna().astype(str).unique())
+        known = known[known.str.len() >= 2].sort_values(key=lambda s: -s.str.len())
+        for name, hidden in zip(known, mask_names(known), strict=True):
+            out = out.str.replace(name, str(hidden), regex=False)
+    return out
+
+
+NAME_COLUMNS = ("debtor_name", "party", "guarantors", "officer_contact")
+ID_COLUMNS = ("debtor_id",)
+PHONE_COLUMNS = ("phone",)
+ADDRESS_COLUMNS = ("address",)
+FREE_TEXT_COLUMNS = ("note", "notes", "value", "text", "evidence", "method", "basis", "reasons")
+
+
+def mask_for_screen(frame: pd.DataFrame) -> pd.DataFrame:
+    """The one way a screen hides personal data: names, ID numbers, phones and addresses by
+    their columns, and inside free text the same numbers and the names the frame holds."""
+    out = frame.copy()
+    parts = [out[c].astype("string") for c in NAME_COLUMNS if c in out and c != "guarantors"]
+    if "guarantors" in out:
+        parts.append(_split_names(out["guarantors"]))
+    names = pd.concat(parts, ignore_index=True) if parts else None
+    for column in out.columns:
+        values = out[column]
+        if column in NAME_COLUMNS and column != "guarantors":
+            out[column] = mask_names(values).where(values.notna(), values)
+        elif column in ID_COLUMNS:
+            out[column] = mask_ids(values).where(values.notna(), values)
+        elif column in PHONE_COLUMNS:
+            out[column] = mask_phones(values).where(values.notna(), values)
+        elif column in ADDRESS_COLUMNS:
+            out[column] = mask_addresses(values).where(values.notna(), values)
+        elif column in FREE_TEXT_COLUMNS or column == "guarantors":
+            if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+                out[column] = mask_free_text(values, names).where(values.notna(), values)
+    return out
+
+
+def _split_names(guarantors: pd.Series) -> pd.Series:
+    return guarantors.astype("string").str.split(r"[、，,;；/]+").explode().str.strip()

@@ -9,7 +9,7 @@ from rich.table import Table
 from npl_cli.pipeline import TriageResult
 from npl_cli.render.labels import class_label, column_label, kind_label, tactic_label, type_label
 from npl_cli.render.layout import READABLE_TEXT, Card, fits, print_cards
-from npl_cli.render.mask import mask_ids, mask_names
+from npl_cli.render.mask import mask_for_screen
 
 DEBTOR_SHOWN = ["rank", "debtor_name", "debtor_id", "loans", "balance", "dpd", "band",
                 "risk_class", "debtor_type", "next_deadline_kind", "days_left", "priority",
@@ -30,10 +30,7 @@ LOAN_CARD = (["loan_id", "debtor_name"],
 
 
 def _display(rows: pd.DataFrame, lang: str, mask: bool) -> pd.DataFrame:
-    shown = rows.copy()
-    if mask:
-        shown["debtor_name"] = mask_names(shown["debtor_name"])
-        shown["debtor_id"] = mask_ids(shown["debtor_id"])
+    shown = mask_for_screen(rows) if mask else rows.copy()
     shown["balance"] = shown["balance"].map(lambda v: f"{v:,.0f}")
     shown["dpd"] = shown["dpd"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
     shown["priority"] = shown["priority"].map(lambda v: f"{v:,.1f}")

@@ -12,7 +12,7 @@ from rich.table import Table
 from npl_cli.pipeline import LoanHistory
 from npl_cli.render.labels import code_label, column_label, kind_label
 from npl_cli.render.layout import READABLE_TEXT, Card, fits, print_cards
-from npl_cli.render.mask import mask_names
+from npl_cli.render.mask import mask_for_screen
 
 AMOUNTS = {"balance", "amount", "promise_amount"}
 FREE_TEXT = {"basis", "note", "evidence", "method"}  # may wrap; every other value is whole
@@ -86,17 +86,15 @@ def _action_words(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown
 
 
-def render_actions(actions: pd.DataFrame, console: Console, *, lang: str) -> None:
-    shown = _action_words(actions, lang)
+def render_actions(actions: pd.DataFrame, console: Console, *, lang: str, mask: bool) -> None:
+    shown = _action_words(mask_for_screen(actions) if mask else actions, lang)
     print_frame(console, shown, ACTION_COLUMNS, f"actions: {len(actions):,}", lang)
 
 
 def render_history(history: LoanHistory, console: Console, *, mask: bool, lang: str) -> None:
-    snapshots = history.snapshots.copy()
-    deadlines = history.deadlines.copy()
-    if mask:
-        snapshots["debtor_name"] = mask_names(snapshots["debtor_name"])
-        deadlines["party"] = mask_names(deadlines["party"])
+    snapshots = mask_for_screen(history.snapshots) if mask else history.snapshots.copy()
+    deadlines = mask_for_screen(history.deadlines) if mask else history.deadlines.copy()
+    actions = mask_for_screen(history.actions) if mask else history.actions
     deadlines["kind"] = deadlines["kind"].map(lambda k: kind_label(k, lang))
     deadlines["status"] = deadlines["status"].map(lambda s: code_label(s, lang))
     print_frame(
@@ -106,10 +104,10 @@ def render_history(history: LoanHistory, console: Console, *, mask: bool, lang: 
         f"loan {history.loan_id}: snapshots",
         lang,
     )
-    if not history.actions.empty:
+    if not actions.empty:
         print_frame(
             console,
-            _action_words(history.actions, lang),
+            _action_words(actions, lang),
             ["date", "action_kind", "party", "amount", "evidence", "promise_date",
              "promise_amount", "promise_status"],
             "actions",

@@ -390,16 +390,16 @@ class Workspace:
         return list(json.loads(row[0])) if row and row[0] is not None else None
 
     def loans_for(self, loan_ids: pd.Series) -> tuple[pd.Timestamp | None, pd.DataFrame]:
-        """The latest snapshot's date and its (loan_id, guarantors) rows for these loan ids
-        (no snapshot: None and no rows)."""
+        """The latest snapshot's date and its (loan_id, debtor_name, guarantors) rows for these
+        loan ids (no snapshot: None and no rows)."""
         row = self._first("SELECT max(as_of) FROM snapshots")
         if not row or row[0] is None:
-            return None, pd.DataFrame({"loan_id": [], "guarantors": []})
+            return None, pd.DataFrame({"loan_id": [], "debtor_name": [], "guarantors": []})
         day = pd.Timestamp(row[0])
         self.connection.register("wanted", pd.DataFrame({"loan_id": loan_ids.astype(object)}))
         try:
             found = self.query(
-                "SELECT loan_id, guarantors FROM loans WHERE as_of = ? "
+                "SELECT loan_id, debtor_name, guarantors FROM loans WHERE as_of = ? "
                 "AND loan_id IN (SELECT loan_id FROM wanted)",
                 [day.date()],
             )

@@ -354,6 +354,7 @@ def list_actions(
     """List recorded actions, oldest first (names, ID and phone numbers masked on screen)."""
     with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
         actions = store.actions(loan_id)
+        _, loans = store.loans_for(actions["loan_id"])
     if as_json:
         from npl_cli.export import records
 
@@ -365,6 +366,7 @@ def list_actions(
         stdout_console(),
         lang=resolve_lang(lang, load_settings(config).lang),
         mask=not no_mask,
+        loans=loans,
     )
 
 

@@ -75,13 +75,15 @@ ADDRESS_COLUMNS = ("address",)
 FREE_TEXT_COLUMNS = ("note", "notes", "value", "text", "evidence", "method", "basis", "reasons")
 
 
-def mask_for_screen(frame: pd.DataFrame) -> pd.DataFrame:
+def mask_for_screen(frame: pd.DataFrame, known: pd.DataFrame | None = None) -> pd.DataFrame:
     """The one way a screen hides personal data: names, ID numbers, phones and addresses by
-    their columns, and inside free text the same numbers and the names the frame holds."""
+    their columns, and inside free text the same numbers and the names the frame holds (and
+    those of `known`, the loans the rows are about)."""
     out = frame.copy()
-    parts = [out[c].astype("string") for c in NAME_COLUMNS if c in out and c != "guarantors"]
-    if "guarantors" in out:
-        parts.append(_split_names(out["guarantors"]))
+    sources = [out] if known is None else [out, known]
+    parts = [s[c].astype("string") for s in sources for c in NAME_COLUMNS
+             if c in s and c != "guarantors"]  # fmt: skip
+    parts += [_split_names(s["guarantors"]) for s in sources if "guarantors" in s]
     names = pd.concat(parts, ignore_index=True) if parts else None
     for column in out.columns:
         values = out[column]

@@ -86,15 +86,18 @@ def _action_words(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown
 
 
-def render_actions(actions: pd.DataFrame, console: Console, *, lang: str, mask: bool) -> None:
-    shown = _action_words(mask_for_screen(actions) if mask else actions, lang)
+def render_actions(
+    actions: pd.DataFrame, console: Console, *, lang: str, mask: bool, loans: pd.DataFrame
+) -> None:
+    """The actions; masked, with the names of their `loans` hidden in notes too."""
+    shown = _action_words(mask_for_screen(actions, loans) if mask else actions, lang)
     print_frame(console, shown, ACTION_COLUMNS, f"actions: {len(actions):,}", lang)
 
 
 def render_history(history: LoanHistory, console: Console, *, mask: bool, lang: str) -> None:
     snapshots = mask_for_screen(history.snapshots) if mask else history.snapshots.copy()
     deadlines = mask_for_screen(history.deadlines) if mask else history.deadlines.copy()
-    actions = mask_for_screen(history.actions) if mask else history.actions
+    actions = mask_for_screen(history.actions, history.snapshots) if mask else history.actions
     deadlines["kind"] = deadlines["kind"].map(lambda k: kind_label(k, lang))
     deadlines["status"] = deadlines["status"].map(lambda s: code_label(s, lang))
     print_frame(

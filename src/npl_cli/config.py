@@ -6,6 +6,7 @@ One user file is merged over the packaged defaults: the first of --config, $NPL_
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 import sys
@@ -96,13 +97,28 @@ def user_dir(kind: str) -> Path:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as Windows editors save it too: UTF-8 with or without a BOM, UTF-16 with
+    its BOM, or GBK/GB18030."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML ({error}); fix the file") from None
+        data = path.read_bytes()
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                raise ConfigError(
+                    f"{path}: not readable text (neither UTF-8 nor GBK); save it as UTF-8"
+                ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error}); fix the file") from None
 
 
 def load_settings(config: Path | None = None, rules: Path | None = None) -> Settings:
@@ -142,36 +158,112 @@ def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
 
 
 def validate_keys(user: Mapping[str, Any], reference: Mapping[str, Any], source: Path) -> None:
-    _check_table(user, reference, (), source)
+    """Every key known and every value of the type and range its default has; all problems
+    at once, each with its key path."""
+    problems: list[str] = []
+    _check_table(user, reference, (), problems)
+    if problems:
+        count = f"{len(problems)} problems: " if len(problems) > 1 else ""
+        raise ConfigError(f"{source}: {count}{'; '.join(problems)}")
+
+
+MAX_WORDS, MAX_WORD = 1000, 200  # a word list is words, not a document
 
 
 def _check_table(
-    user: Mapping[str, Any], reference: Mapping[str, Any], path: tuple[str, ...], source: Path
-) -> None:
+    user: Mapping[str, Any], reference: Mapping[str, Any], path: tuple[str, ...],
+    problems: list[str],
+) -> None:  # fmt: skip
+    if path == ("aging", "bands"):
+        _check_bands(user, problems)
+        return
     if path in _FREE_TABLES:
+        for key, value in user.items():
+            if not _is_number(value):
+                problems.append(f"{_dotted((*path, key))}: expected a number, got {value!r}")
         return
     allowed = _KEYED_TABLES.get(path) or tuple(reference) + (_EXTRA_TOP_KEYS if not path else ())
     for key, value in user.items():
-        dotted = ".".join((*path, key))
+        dotted = _dotted((*path, key))
         if key not in allowed:
-            raise ConfigError(f"{source}: unknown key '{dotted}'{did_you_mean(key, allowed)}")
-        if key == "rules" and not path:
-            _check_rules(value, source)
-        elif isinstance(value, Mapping) and path + (key,) not in _KEYED_TABLES:
-            sub = reference.get(key)
-            if isinstance(sub, Mapping):
-                _check_table(value, sub, (*path, key), source)
+            problems.append(f"unknown key '{dotted}'{did_you_mean(key, allowed)}")
+        elif key == "rules" and not path:
+            _check_rules(value, problems)
+        elif path in _KEYED_TABLES:
+            expected = "a number" if path == ("priority", "type_points") else "text"
+            ok = _is_number(value) if expected == "a number" else isinstance(value, str)
+            if not ok:
+                problems.append(f"{dotted}: expected {expected}, got {value!r}")
+        elif key == "replace_default_rules" and not path:
+            if not isinstance(value, bool):
+                problems.append(f"{dotted}: expected true or false, got {value!r}")
+        else:
+            _check_value(value, reference[key], (*path, key), problems)
 
 
-def _check_rules(value: object, source: Path) -> None:
+def _check_value(value: Any, default: Any, path: tuple[str, ...], problems: list[str]) -> None:
+    """`value` against the type of its packaged `default`."""
+    dotted = _dotted(path)
+    if isinstance(default, Mapping):
+        if not isinstance(value, Mapping):
+            problems.append(f"{dotted}: expected a table [{dotted}], got {value!r}")
+        else:
+            _check_table(value, default, path, problems)
+    elif isinstance(default, bool):
+        if not isinstance(value, bool):
+            problems.append(f"{dotted}: expected true or false, got {value!r}")
+    elif isinstance(default, int):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(f"{dotted}: expected a whole number ≥ 0, got {value!r}")
+    elif isinstance(default, float):
+        if not _is_number(value) or value < 0:
+            problems.append(f"{dotted}: expected a number ≥ 0, got {value!r}")
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            problems.append(f"{dotted}: expected text, got {value!r}")
+        elif dotted == "lang" and value not in ("", "zh", "en"):
+            problems.append(f'lang: expected "zh" or "en", got {value!r}')
+    elif isinstance(default, list):
+        if isinstance(value, str):
+            problems.append(
+                f'{dotted}: expected a list of words such as ["{value}"], got the text {value!r}'
+            )
+        elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"{dotted}: expected a list of words, got {value!r}")
+        elif len(value) > MAX_WORDS or any(len(v) > MAX_WORD or not v.strip() for v in value):
+            problems.append(
+                f"{dotted}: expected at most {MAX_WORDS} non-empty words of at most {MAX_WORD} "
+                "characters"
+            )
+
+
+def _check_bands(bands: Mapping[str, Any], problems: list[str]) -> None:
+    limits = list(bands.values())
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in limits):
+        problems.append(f"aging.bands: expected whole numbers of days ≥ 0, got {dict(bands)}")
+    elif any(b <= a for a, b in zip(limits, limits[1:], strict=False)):
+        problems.append(f"aging.bands: each band must end later than the one before: {dict(bands)}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def _dotted(path: tuple[str, ...]) -> str:
+    return ".".join(path)
+
+
+def _check_rules(value: object, problems: list[str]) -> None:
     if not isinstance(value, list):
-        raise ConfigError(f"{source}: 'rules' must be a list of [[rules]] tables")
+        problems.append("'rules' must be a list of [[rules]] tables")
+        return
     for index, rule in enumerate(value, start=1):
         if not isinstance(rule, Mapping):
-            raise ConfigError(f"{source}: rule {index} must be a table")
+            problems.append(f"rule {index} must be a table")
+            continue
         for key in rule:
             if key not in _RULE_KEYS:
-                raise ConfigError(
-                    f"{source}: rule {index} ('{rule.get('name', '?')}') has unknown key "
+                problems.append(
+                    f"rule {index} ('{rule.get('name', '?')}') has unknown key "
                     f"'{key}'{did_you_mean(key, _RULE_KEYS)}"
                 )

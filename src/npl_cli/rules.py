@@ -61,37 +61,44 @@ def known_fields(extra: Sequence[str] = ()) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*COLUMN_BY_NAME, *DERIVED_FIELDS, *extra)))
 
 
+MAX_DEPTH = 8  # all/any/not nested deeper than this is a mistake, not a rule
+MAX_WORDS, MAX_WORD = 1000, 200
+
+
 def compile_rules(raw: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[Rule]:
-    """Check every rule against the fields and the operators; errors name the rule and
-    suggest the closest name."""
+    """Check every rule against the fields and the operators, and report every problem at
+    once: each names its rule and suggests the closest name."""
     rules = []
     names: set[str] = set()
+    problems: list[str] = []
     for index, entry in enumerate(raw, start=1):
         name = str(entry.get("name") or f"rule {index}")
         where = f"rule '{name}'"
-        if name in names:
-            raise ConfigError(f"{where}: the name is used twice; give each rule its own name")
-        names.add(name)
-        kind = entry.get("type")
-        if kind not in RULE_TYPES:
-            raise ConfigError(
-                f"{where}: type '{kind}' is not a debtor type; use one of "
-                f"{', '.join(RULE_TYPES)}{did_you_mean(str(kind), RULE_TYPES)}"
-            )
-        if "when" not in entry:
-            raise ConfigError(f"{where}: has no 'when' condition")
-        rules.append(
-            Rule(
-                name,
-                str(kind),
-                _condition(entry["when"], fields, where),
-                str(entry.get("note", "")),
-            )
-        )
+        try:
+            if name in names:
+                raise ConfigError(f"{where}: the name is used twice; give each rule its own name")
+            names.add(name)
+            kind = entry.get("type")
+            if kind not in RULE_TYPES:
+                raise ConfigError(
+                    f"{where}: type '{kind}' is not a debtor type; use one of "
+                    f"{', '.join(RULE_TYPES)}{did_you_mean(str(kind), RULE_TYPES)}"
+                )
+            if "when" not in entry:
+                raise ConfigError(f"{where}: has no 'when' condition")
+            condition = _condition(entry["when"], fields, where)
+            rules.append(Rule(name, str(kind), condition, str(entry.get("note", ""))))
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        count = f"{len(problems)} problems: " if len(problems) > 1 else ""
+        raise ConfigError(count + "; ".join(problems))
     return rules
 
 
-def _condition(raw: Any, fields: Sequence[str], where: str) -> Condition:
+def _condition(raw: Any, fields: Sequence[str], where: str, depth: int = 0) -> Condition:
+    if depth > MAX_DEPTH:
+        raise ConfigError(f"{where}: conditions nested more than {MAX_DEPTH} deep; simplify it")
     if not isinstance(raw, Mapping):
         raise ConfigError(
             f'{where}: a condition must be a table such as {{ field = "dpd", gt = 90 }}'
@@ -103,10 +110,10 @@ def _condition(raw: Any, fields: Sequence[str], where: str) -> Condition:
         kind = groups[0]
         body = raw[kind]
         if kind == "not":
-            return Group("not", (_condition(body, fields, where),))
+            return Group("not", (_condition(body, fields, where, depth + 1),))
         if not isinstance(body, list) or not body:
             raise ConfigError(f"{where}: '{kind}' needs a non-empty list of conditions")
-        return Group(kind, tuple(_condition(item, fields, where) for item in body))
+        return Group(kind, tuple(_condition(item, fields, where, depth + 1) for item in body))
     if "field" not in raw:
         unknown = next(iter(raw), "")
         raise ConfigError(
@@ -132,6 +139,15 @@ def _checked_value(operator: str, value: Any, where: str) -> Any:
     if operator in ("in", "not_in", "contains_any"):
         if not isinstance(value, list) or not value:
             raise ConfigError(f"{where}: '{operator}' needs a non-empty list")
+        if operator == "contains_any" and not all(
+            isinstance(v, str) and 0 < len(v) <= MAX_WORD for v in value
+        ):
+            raise ConfigError(f"{where}: 'contains_any' needs words (text of 1-{MAX_WORD} chars)")
+        if len(value) > MAX_WORDS:
+            raise ConfigError(f"{where}: '{operator}' lists more than {MAX_WORDS} values")
+    elif operator in ("lt", "lte", "gt", "gte"):
+        if not isinstance(value, int | float | str) or isinstance(value, bool):
+            raise ConfigError(f"{where}: '{operator}' needs a number or a date, got {value!r}")
     elif operator == "between":
         if not isinstance(value, list) or len(value) != 2:
             raise ConfigError(f"{where}: 'between' needs [low, high]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from typing import Annotated
 
 import typer
@@ -78,7 +79,25 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _dash_files(args: list[str]) -> str | None:
+    """An argument before `--` that starts with '-' but names an existing file: it would be
+    read as options (-odd.csv as `-o dd.csv`)."""
+    for arg in args:
+        if arg == "--":
+            return None
+        if arg.startswith("-") and len(arg) > 1 and os.path.isfile(arg):
+            return arg
+    return None
+
+
 def main() -> None:
+    odd = _dash_files(sys.argv[1:])
+    if odd is not None:
+        sys.stderr.write(
+            f"npl: error: {odd}: a file name starting with '-' reads as options; write "
+            f"./{odd}, or put -- before it\n"
+        )
+        raise SystemExit(2)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _exit_on_signal)

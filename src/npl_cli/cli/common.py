@@ -132,6 +132,12 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Compute as of this date (YYYY-MM-DD; default: today)."),
 ]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--wait", min=0, help="Seconds to wait for another npl process using the workspace."
+    ),
+]
 StrictEvidenceOpt = Annotated[
     bool,
     typer.Option(

@@ -22,6 +22,7 @@ from npl_cli.cli.common import (
     SheetOpt,
     SnapshotOpt,
     StrictEvidenceOpt,
+    TimeoutOpt,
     WorkspaceOpt,
     file_format,
     handle_errors,
@@ -108,6 +109,7 @@ def limitation(
     rejects: RejectsOpt = None,
     snapshot: SnapshotOpt = None,
     workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
 ) -> None:
     """Legal deadlines due within --days and the expired ones, nearest first: claim limitation,
     guarantee period, guarantor limitation, enforcement."""
@@ -120,6 +122,7 @@ def limitation(
         as_of=day,
         snapshot=snapshot,
         workspace=workspace,
+        wait=wait,
         sheet=sheet,
         header_row=header_row,
         encoding=encoding,

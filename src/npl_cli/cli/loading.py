@@ -85,6 +85,7 @@ def read_source(
     encoding: str | None = None,
     output: Path | None = None,
     rejects: Path | None = None,
+    wait: float = 30.0,
 ) -> tuple[Ledger, pd.DataFrame | None]:
     """The loans to work on and their deadline events: a ledger file as given, or (without one)
     the workspace's latest snapshot (or --snapshot DATE) with its action log applied. With a
@@ -113,7 +114,7 @@ def read_source(
     if not use_workspace:
         assert ledger is not None
         return ledger, None
-    with Workspace.open(store_path, create=False) as store:
+    with Workspace.open(store_path, timeout=wait, create=False) as store:
         if ledger is None:
             wanted = parse_date_option(snapshot, "--snapshot") if snapshot else None
             day, frame = store.latest(wanted)

@@ -23,6 +23,7 @@ from npl_cli.cli.common import (
     SheetOpt,
     SnapshotOpt,
     StrictEvidenceOpt,
+    TimeoutOpt,
     WorkspaceOpt,
     file_format,
     handle_errors,
@@ -118,6 +119,7 @@ def triage(
     rejects: RejectsOpt = None,
     snapshot: SnapshotOpt = None,
     workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
     strict_evidence: StrictEvidenceOpt = False,
 ) -> None:
     """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
@@ -131,6 +133,7 @@ def triage(
         as_of=day,
         snapshot=snapshot,
         workspace=workspace,
+        wait=wait,
         sheet=sheet,
         header_row=header_row,
         encoding=encoding,

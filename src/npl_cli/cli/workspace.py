@@ -27,8 +27,10 @@ from npl_cli.cli.common import (
     LedgerArg,
     NoMaskOpt,
     OutputOpt,
+    RejectsOpt,
     SheetOpt,
     StrictEvidenceOpt,
+    TimeoutOpt,
     WorkspaceOpt,
     file_format,
     handle_errors,
@@ -60,10 +62,6 @@ from npl_cli.workspace import (
     unmatched_actions,
 )
 
-TimeoutOpt = Annotated[
-    float,
-    typer.Option("--wait", help="Seconds to wait for another npl process using the workspace."),
-]
 ActionKind = StrEnum("ActionKind", {k: k for k in ACTION_KINDS})  # type: ignore[misc]
 
 
@@ -85,18 +83,21 @@ def load(
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     encoding: EncodingOpt = None,
+    rejects: RejectsOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Store a ledger in the workspace as the snapshot of its as-of date (default today)."""
     day = resolve_as_of(as_of)
     settings = load_settings(config)
     path = workspace_path(workspace, config)
+    check_outputs(rejects, inputs=[ledger], workspace=path)
     with FileHash(ledger) as content_hash:  # hashed by a child process beside the parse
         if _already_held(path, day, content_hash, wait):
             _say_unchanged(ledger, day)
             return
         read = partial(read_ledger, ledger, sheet=sheet, header_row=header_row,
-                       encoding=encoding, settings=settings, check_ids=False)  # fmt: skip
+                       encoding=encoding, settings=settings, check_ids=False,
+                       rejects=rejects)  # fmt: skip
         loaded, outcome = _store(read, path, day, replace=replace, wait=wait, hashed=content_hash)
     stderr_console().print(
         f"{outcome} snapshot {day:%Y-%m-%d} in {path}: {counted(loaded.rows_used, 'loan')} "

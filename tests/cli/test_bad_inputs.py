@@ -85,6 +85,9 @@ CORPUS: dict[str, Callable[[Path], Path]] = {
     "wide_row": csv_file("w.csv", "借据号,贷款余额\nL1,100,extra\nL2,200\nL3,300\n"),
     "long_field": csv_file("f.csv", H + "L1," + "长" * 70_000 + ",1,2024-01-01\n"),
     "stray_byte": csv_file("s.csv", (H + "L1,张三,1,x\n" * 12_000).encode() + b"L9,\xff,1,x\n"),
+    "stray_byte_late": csv_file(
+        "s.csv", (H + "L1,张三,1,2024-01-01\n" * 12_000).encode() + b"L9,\xff,1,x\n"
+    ),
     "infinite": csv_file("i.csv", "借据号,贷款余额\nL1,inf\nL2,1e400\nL3,Infinity\nL4,5\n"),
     "grouping": csv_file("g.csv", '借据号,贷款余额\nL1,"1.234,56"\nL2,"1,2,3"\nL3,"1,234.56"\n'),
     "own_unit": csv_file("u.csv", "借据号,贷款余额（万元）\nL1,5万\nL2,5\nL3,50000元\n"),
@@ -163,8 +166,9 @@ def test_the_header_decides_the_width(tmp_path: Path) -> None:
     assert rejected == [(2, "3 fields where the header has 2; fix the quoting or delimiters")]
 
 
-def test_a_stray_byte_names_its_line(tmp_path: Path, run: Any) -> None:
-    result = run("inspect", str(CORPUS["stray_byte"](tmp_path)))
+@pytest.mark.parametrize("case", ["stray_byte", "stray_byte_late"])  # in and after the sample
+def test_a_stray_byte_names_its_line(tmp_path: Path, run: Any, case: str) -> None:
+    result = run("inspect", str(CORPUS[case](tmp_path)))
     assert result.exit_code == 2
     assert "the text is not valid utf-8 at line 12002 (byte 0xff)" in result.stderr
 

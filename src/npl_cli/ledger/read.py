@@ -225,15 +225,17 @@ def _slice_below_header(
 
 
 def guess_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when the sample decodes as such, else GB18030 (a superset
-    of GBK and GB2312, what Windows Excel writes for Chinese). Arrow checks the whole file."""
+    """UTF-8 (with or without BOM) when the sample decodes as such, or when it holds UTF-8
+    text before its first bad byte (a stray byte in a UTF-8 file is named, not guessed
+    around); else GB18030 (a superset of GBK and GB2312, what Windows Excel writes for
+    Chinese). Arrow checks the whole file."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data[:_SAMPLE_BYTES], final=False)
         return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
+    except UnicodeDecodeError as bad:
+        return "utf-8" if not data[: bad.start].isascii() else "gb18030"
 
 
 def sniff_delimiter(lines: Sequence[str]) -> str:

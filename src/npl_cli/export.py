@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -176,17 +177,17 @@ def write_jsonl(frame: pd.DataFrame, sink: IO[bytes]) -> None:
         sink.write(b"\n")
 
 
-def _open_book(path: Path) -> Any:
-    """An XlsxWriter workbook in constant-memory mode whose temporary files go beside the
-    target (never into the system temp folder, where a killed run would leave the worklist),
-    and which never turns text into formulas, numbers or links."""
+def _open_book(path: Path, spill: Path) -> Any:
+    """An XlsxWriter workbook in constant-memory mode whose temporary files go into `spill`
+    (beside the target, never the system temp folder, where a killed run would leave the
+    worklist), and which never turns text into formulas, numbers or links."""
     import xlsxwriter
 
     return xlsxwriter.Workbook(
         str(path),
         {
             "constant_memory": True,
-            "tmpdir": str(path.parent),
+            "tmpdir": str(spill),
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
@@ -225,7 +226,21 @@ def write_sheets(
     title_row: str | None = None,
     footer: list[Any] | None = None,
 ) -> None:
-    book = _open_book(path)
+    spill = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".parts", dir=path.parent))
+    try:
+        _write_book(_open_book(path, spill), sheets, path, set(amount_columns), title_row, footer)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)  # the rows spilled so far, names and all
+
+
+def _write_book(
+    book: Any,
+    sheets: Mapping[str, pd.DataFrame],
+    path: Path,
+    amounts: set[str],
+    title_row: str | None,
+    footer: list[Any] | None,
+) -> None:
     styles = {
         "bold": book.add_format({"bold": True}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
@@ -233,7 +248,7 @@ def write_sheets(
         "count": book.add_format({"num_format": "0"}),
     }
     for name, frame in sheets.items():
-        _add_sheet(book, styles, frame, name, title_row, footer, set(amount_columns))
+        _add_sheet(book, styles, frame, name, title_row, footer, amounts)
     try:
         book.close()
     except Exception as error:  # XlsxWriter wraps OS errors in its own types

@@ -154,7 +154,7 @@ def test_xlsx_temporary_files_stay_beside_the_target(
     write_csv(tmp_path / "l.csv", [HEADER, ["L1", "张三", "1000", "2024-01-01"]])
     (tmp_path / "out").mkdir()
     assert run("triage", "l.csv", "-o", "out/w.xlsx").exit_code == 0
-    assert seen == [str(tmp_path / "out")]
+    assert [Path(folder).parent for folder in seen] == [tmp_path / "out"]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["w.xlsx"]
 
 
@@ -168,8 +168,8 @@ def test_workspace_csv_export_neutralises_formulas(
         == 0
     )
     assert run("workspace", "export", "out", "-f", "csv").exit_code == 0
-    loans = list(csv.DictReader((tmp_path / "out" / "loans.csv").open(encoding="utf-8")))
-    actions = list(csv.DictReader((tmp_path / "out" / "actions.csv").open(encoding="utf-8")))
+    loans = list(csv.DictReader(io.StringIO((tmp_path / "out" / "loans.csv").read_text())))
+    actions = list(csv.DictReader(io.StringIO((tmp_path / "out" / "actions.csv").read_text())))
     assert loans[0]["debtor_name"] == "'=cmd|' /C calc'!A0"
     assert actions[0]["note"] == "'@SUM(1)"
 
@@ -199,3 +199,25 @@ def test_a_read_only_workspace_can_be_read(tmp_path: Path, run: Any, loaded: Pat
     result = run("snapshots")
     assert result.exit_code == 0, result.stderr
     assert "2026-10-31" in result.stdout
+
+
+def test_sigterm_mid_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """A kill the process can catch (SIGTERM, as a scheduler sends) removes the half-written
+    temporary file, which would hold names and ID numbers."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "npl_cli", "sample", "--rows", "400000", "-o", "big.xlsx"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline and process.poll() is None, "no temporary file seen"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode != 0, errors
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -24,7 +24,7 @@ AS_OF = pd.Timestamp("2026-11-30")
 
 def default_settings() -> AgingSettings:
     settings = load_settings()
-    return AgingSettings.from_config(settings.section("aging"), settings.section("classification"))
+    return settings.typed.aging
 
 
 @pytest.mark.parametrize(

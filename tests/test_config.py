@@ -80,8 +80,8 @@ def test_windows_encodings_are_read(tmp_path: Path, encoding: str) -> None:
     path.write_text(
         '[deadlines]\ndelivered_words = ["妥投"]\nwindow_days = 30\n', encoding=encoding
     )
-    deadlines = load_settings(path).section("deadlines")
-    assert (deadlines["delivered_words"], deadlines["window_days"]) == (["妥投"], 30)
+    deadlines = load_settings(path).typed.deadlines
+    assert (deadlines.delivered_words, deadlines.window_days) == (("妥投",), 30)
 
 
 def test_two_bad_rules_are_both_reported_with_suggestions() -> None:

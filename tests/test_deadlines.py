@@ -21,6 +21,7 @@ from npl_cli.deadlines import (
     select,
 )
 from npl_cli.periods import act_by, add_months, add_years
+from npl_cli.settings import deadline_settings
 
 AS_OF = pd.Timestamp("2026-11-30")
 DATE_COLUMNS = (
@@ -64,7 +65,7 @@ def deadlines(
 
 def packaged(**overrides: Any) -> DeadlineSettings:
     """The packaged [deadlines] defaults, as a user without a config file gets them."""
-    return DeadlineSettings.from_config(defaults()["deadlines"], **overrides)
+    return deadline_settings(defaults()["deadlines"], **overrides)
 
 
 def computed_window(settings: dict[str, Any]) -> int:

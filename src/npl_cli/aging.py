@@ -3,73 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from npl_cli.errors import ConfigError
 from npl_cli.schema import LEDGER_CLASS_WORDS, NPL_CLASSES, RISK_CLASSES
+from npl_cli.settings import AgingSettings, Floors
 from npl_cli.text import contains_any, counted
-
-
-@dataclass(frozen=True)
-class Floors:
-    """DPD thresholds: a loan is at least the class whose threshold its DPD exceeds."""
-
-    special_mention_after: int
-    substandard_after: int
-    doubtful_after: int
-    loss_after: int
-
-
-@dataclass(frozen=True)
-class AgingSettings:
-    bands: tuple[tuple[str, int], ...] = (("M0", 0), ("M1", 30), ("M2", 60), ("M3", 90),
-                                          ("M4", 120), ("M5", 150), ("M6", 180))  # fmt: skip
-    overflow_band: str = "M6+"
-    floors: Floors = Floors(0, 90, 270, 360)
-    card_floors: Floors = Floors(0, 90, 120, 180)
-    card_products: tuple[str, ...] = ("信用卡", "贷记卡", "credit card")
-    non_retail_types: tuple[str, ...] = ("公司法人",)
-
-    @property
-    def band_names(self) -> list[str]:
-        return [name for name, _ in self.bands] + [self.overflow_band]
-
-    @classmethod
-    def from_config(
-        cls, aging: Mapping[str, Any], classification: Mapping[str, Any]
-    ) -> AgingSettings:
-        bands = tuple((str(k), int(v)) for k, v in dict(aging.get("bands", {})).items())
-        limits = [limit for _, limit in bands]
-        if not bands or limits != sorted(limits) or len(set(limits)) != len(limits):
-            raise ConfigError(
-                "[aging] bands must list each band's highest DPD in increasing order, "
-                "e.g. bands = { M0 = 0, M1 = 30 }"
-            )
-        grace = int(classification.get("technical_grace_days", 0))
-        card = dict(classification.get("credit_card", {}))
-        return cls(
-            bands=bands,
-            overflow_band=str(aging.get("overflow_band", "M6+")),
-            floors=Floors(
-                grace,
-                int(classification.get("substandard_after", 90)),
-                int(classification.get("doubtful_after", 270)),
-                int(classification.get("loss_after", 360)),
-            ),
-            card_floors=Floors(
-                grace,
-                int(card.get("substandard_after", 90)),
-                int(card.get("doubtful_after", 120)),
-                int(card.get("loss_after", 180)),
-            ),
-            card_products=tuple(card.get("products", ())),
-            non_retail_types=tuple(classification.get("non_retail_types", ("公司法人",))),
-        )
 
 
 def days_past_due(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[np.ndarray, list[str]]:

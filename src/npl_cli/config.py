@@ -7,7 +7,6 @@ One user file is merged over the packaged defaults: the first of --config, $NPL_
 from __future__ import annotations
 
 import codecs
-import difflib
 import os
 import sys
 import tomllib
@@ -17,8 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from npl_cli.errors import ConfigError
+from npl_cli.errors import ConfigError, did_you_mean
 from npl_cli.schema import COLUMN_BY_NAME, DEBTOR_TYPES
+from npl_cli.settings import Typed, build
 
 # Tables whose keys are the user's to choose (checked elsewhere or free); their values are
 # still type-checked by the code that uses them.
@@ -37,19 +37,16 @@ class Settings:
 
     data: Mapping[str, Any]
     source: Path | None
-    rules_source: Path | None = None
-
-    def section(self, name: str) -> Mapping[str, Any]:
-        value = self.data.get(name, {})
-        return value if isinstance(value, Mapping) else {}
+    rules_source: Path | None
+    typed: Typed  # every section the code reads, typed (settings.py)
 
     @property
     def columns(self) -> dict[str, str]:
-        return dict(self.section("columns"))
+        return dict(self.data["columns"])
 
     @property
     def lang(self) -> str:
-        return str(self.data.get("lang", "") or "")
+        return self.typed.lang
 
     @property
     def rules(self) -> list[Mapping[str, Any]]:
@@ -135,7 +132,7 @@ def load_settings(config: Path | None = None, rules: Path | None = None) -> Sett
         user_rules = read_toml(rules)
         validate_keys(user_rules, {"rules": [], "replace_default_rules": False}, rules)
         merged = merge_config(merged, user_rules)
-    return Settings(merged, source, rules)
+    return Settings(merged, source, rules, build(merged))
 
 
 def merge_config(base: dict[str, Any], user: Mapping[str, Any]) -> dict[str, Any]:
@@ -150,11 +147,6 @@ def merge_config(base: dict[str, Any], user: Mapping[str, Any]) -> dict[str, Any
         else:
             out[key] = value
     return out
-
-
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def validate_keys(user: Mapping[str, Any], reference: Mapping[str, Any], source: Path) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 PROBLEM_COLUMNS = ["row", "column", "value", "message", "severity"]
 
 
@@ -25,3 +28,9 @@ class UsageError(NplError):
 
 class OutputError(NplError):
     """A file could not be written (disk full, permissions, a path that went away)."""
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """'; did you mean 'X'?' for the closest choice, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""

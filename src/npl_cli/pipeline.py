@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from npl_cli.aging import (
-    AgingSettings,
     age,
     apply_debtor_contagion,
     bands,
@@ -23,7 +22,6 @@ from npl_cli.deadlines import (
     OUTPUT_COLUMNS,
     STATUSES,
     Deadlines,
-    DeadlineSettings,
     compute_deadlines,
     output_frame,
     select,
@@ -32,7 +30,7 @@ from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
 from npl_cli.errors import InputError
 from npl_cli.ledger import Ledger
 from npl_cli.periods import days_between
-from npl_cli.priority import PrioritySettings, flags, reasons, score, tactics
+from npl_cli.priority import flags, reasons, score, tactics
 from npl_cli.rules import classify, compile_rules, fields_used, known_fields
 from npl_cli.schema import (
     DEADLINE_KIND_LABELS,
@@ -41,6 +39,7 @@ from npl_cli.schema import (
     RISK_CLASS_LABELS,
     RISK_CLASSES,
 )
+from npl_cli.settings import AgingSettings, DeadlineSettings
 from npl_cli.text import contains_any, counted, positions_in
 
 
@@ -58,11 +57,13 @@ def deadline_settings(
     settings: Settings, *, strict_evidence: bool = False, days: int | None = None
 ) -> DeadlineSettings:
     """The one way every command reads the [deadlines] settings, so that `limitation`,
-    `triage` and `history` give the same answer for the same loan."""
-    return DeadlineSettings.from_config(
-        settings.section("deadlines"),
-        strict_evidence=strict_evidence or None,
-        window_days=days,
+    `triage` and `history` give the same answer for the same loan; a command's --days and
+    --strict-evidence win where given."""
+    typed = settings.typed.deadlines
+    return replace(
+        typed,
+        window_days=typed.window_days if days is None else days,
+        strict_evidence=strict_evidence,
     )
 
 
@@ -312,15 +313,9 @@ def triage(
             "column: aging needs one; add it or map it in npl.toml [columns]"
         )
     filters = filters or TriageFilters()
-    aging = AgingSettings.from_config(settings.section("aging"), settings.section("classification"))
+    aging = settings.typed.aging
     deadline_options = deadline_settings(settings, strict_evidence=strict_evidence)
-    window = deadline_options.window_days
-    priority_settings = PrioritySettings.from_config(
-        settings.section("priority"),
-        settings.section("tactics"),
-        settings.section("triage"),
-        window,
-    )
+    priority_settings = settings.typed.priority
     rules = compile_rules(settings.rules, known_fields(ledger.extra_columns))
     aged, notes = age(ledger.frame, as_of, aging)
     debtor, key_source = debtor_keys(aged)
@@ -372,7 +367,7 @@ def triage(
     else:
         unit = debtor_unit
         columns = DEBTOR_COLUMNS
-    unit, kept = _apply_filters(unit, filters, window)
+    unit, kept = _apply_filters(unit, filters, deadline_options.window_days)
     ledger_order = unit.index.to_numpy()  # the last tie-breaker: first appearance in the ledger
     unit = unit.reset_index(drop=True)
     unit["priority"] = score(unit, priority_settings)["priority"].to_numpy()
@@ -503,7 +498,7 @@ def roll_rates(
     """Where the loans of one snapshot stood at the next: each aging band at `start` (DPD as
     of that date) against the band at `end`, or GONE, by number and by balance at `start`;
     shares are of the starting band's loans and balance."""
-    aging = AgingSettings.from_config(settings.section("aging"), settings.section("classification"))
+    aging = settings.typed.aging
     names = aging.band_names
     before = bands(days_past_due(earlier, start)[0], aging)
     after = bands(days_past_due(later, end)[0], aging)

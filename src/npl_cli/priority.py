@@ -8,8 +8,7 @@ deadline within `urgent_days` outranks everything without a deadline within `hor
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -17,91 +16,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from npl_cli.config import did_you_mean
-from npl_cli.errors import ConfigError
-from npl_cli.schema import DEBTOR_TYPES, LOST_CONTACT_WORDS, TACTICS
+from npl_cli.schema import LOST_CONTACT_WORDS, TACTICS
+from npl_cli.settings import PrioritySettings
 from npl_cli.text import contains_any, join_present
 
-CONDITIONS = ("has_guarantor", "has_collateral", "deadline_urgent", "lost_contact",
-              "after_judgment", "stuck")  # fmt: skip
 MINORITY_WORDS = ("少数民族", "宗教", "清真", "禁忌", "minority")
-
-
-@dataclass(frozen=True)
-class PrioritySettings:
-    urgent_days: int = 30
-    window_days: int = 90
-    horizon_days: int = 180
-    urgent_points: float = 10_000
-    window_points: float = 5_000
-    horizon_points: float = 1_000
-    expired_points: float = 500
-    balance_weight: float = 100
-    guarantor_points: float = 60
-    collateral_points: float = 80
-    stage_points: Mapping[str, float] = field(default_factory=dict)
-    type_points: Mapping[str, float] = field(default_factory=dict)
-    tactics_by_type: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    tactics_when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @classmethod
-    def from_config(
-        cls,
-        priority: Mapping[str, Any],
-        tactics: Mapping[str, Any],
-        triage: Mapping[str, Any],
-        window_days: int,
-    ) -> PrioritySettings:
-        by_type = {k: tuple(v) for k, v in tactics.items() if k != "when"}
-        when = {k: tuple(v) for k, v in dict(tactics.get("when", {})).items()}
-        _check_tactics(by_type, when)
-        numbers = {
-            name: float(priority[name])
-            for name in (
-                "urgent_points",
-                "window_points",
-                "horizon_points",
-                "expired_points",
-                "balance_weight",
-                "guarantor_points",
-                "collateral_points",
-            )
-            if name in priority
-        }
-        return cls(
-            urgent_days=int(triage.get("urgent_days", 30)),
-            window_days=window_days,
-            horizon_days=int(priority.get("horizon_days", 180)),
-            stage_points={
-                str(k): float(v) for k, v in dict(priority.get("stage_points", {})).items()
-            },
-            type_points={
-                str(k): float(v) for k, v in dict(priority.get("type_points", {})).items()
-            },
-            tactics_by_type=by_type,
-            tactics_when=when,
-            **numbers,
-        )
-
-
-def _check_tactics(by_type: Mapping[str, Sequence[str]], when: Mapping[str, Sequence[str]]) -> None:
-    codes = tuple(TACTICS)
-    for key, listed in [
-        *(("tactics." + t, v) for t, v in by_type.items()),
-        *(("tactics.when." + c, v) for c, v in when.items()),
-    ]:
-        section, name = key.rsplit(".", 1)
-        allowed = DEBTOR_TYPES if section == "tactics" else CONDITIONS
-        if name not in allowed:
-            raise ConfigError(f"unknown key '{key}'{did_you_mean(name, allowed)}")
-        for code in listed:
-            if code not in codes:
-                raise ConfigError(f"{key}: unknown tactic '{code}'{did_you_mean(code, codes)}")
-        if "court_blacklist" in listed and key != "tactics.when.after_judgment":
-            raise ConfigError(
-                f"{key}: court_blacklist is only offered after a judgment (through the court's "
-                "defaulter list); list it under tactics.when.after_judgment only"
-            )
 
 
 # --- building blocks --------------------------------------------------------------------------

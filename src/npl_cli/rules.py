@@ -18,8 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from npl_cli.config import did_you_mean
-from npl_cli.errors import ConfigError
+from npl_cli.errors import ConfigError, did_you_mean
 from npl_cli.schema import COLUMN_BY_NAME, DEBTOR_TYPES
 from npl_cli.text import contains_any
 

@@ -410,6 +410,9 @@ TACTICS = {
     "sue": ("依法起诉", "sue"),
 }
 
+# The conditions under [tactics.when] that add tactics to a debtor's list.
+TACTIC_CONDITIONS = ("has_guarantor", "has_collateral", "deadline_urgent", "lost_contact",
+                     "after_judgment", "stuck")  # fmt: skip
 # A debtor who cannot be found: the words a contact status, note or action uses for it.
 LOST_CONTACT_WORDS = (
     "失联",

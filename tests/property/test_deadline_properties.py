@@ -11,12 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from npl_cli.config import defaults
-from npl_cli.deadlines import EVENT_COLUMNS, DeadlineSettings, compute_deadlines
+from npl_cli.deadlines import EVENT_COLUMNS, compute_deadlines
 from npl_cli.periods import act_by, add_months, legal_last_day, rest_calendar
+from npl_cli.settings import deadline_settings
 
 DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31))
 AS_OF = pd.Timestamp("2026-11-30")
-SETTINGS = DeadlineSettings.from_config(defaults()["deadlines"])
+SETTINGS = deadline_settings(defaults()["deadlines"])
 
 
 @given(days=st.lists(DAYS, min_size=1, max_size=50), months=st.integers(-240, 480))

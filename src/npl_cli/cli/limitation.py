@@ -152,7 +152,7 @@ def limitation(
     for note in result.notes:
         messages.print(f"note: {note}", markup=False)
     if fmt is Format.table and output is None:
-        shown = top or int(settings.section("deadlines").get("top", 100))
+        shown = top or settings.typed.deadlines.top
         render_limitation(
             result,
             stdout_console(),

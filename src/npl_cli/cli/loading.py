@@ -97,7 +97,7 @@ def read_source(
     use_workspace = path is None or workspace is not None or snapshot is not None
     if path is not None and snapshot is not None:
         raise UsageError("give a LEDGER file or --snapshot DATE, not both")
-    store_path = resolve_path(workspace, str(settings.section("workspace").get("path", "")))
+    store_path = resolve_path(workspace, settings.typed.workspace_path)
     check_outputs(output, inputs=[path] if path else [], workspace=store_path, rejects=rejects)
     ledger = None
     if path is not None:

@@ -170,7 +170,7 @@ def triage(
     for note in result.notes:
         messages.print(f"note: {note}", markup=False)
     if to_screen:
-        shown = top or int(settings.section("triage").get("top", 50))
+        shown = top or settings.typed.triage_top
         render_triage(result, stdout_console(), lang=language, mask=not no_mask, top=shown)
         return
     write_rows(result.rows, file_format(fmt, output), output, sheet="worklist")

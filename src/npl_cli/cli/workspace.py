@@ -67,7 +67,7 @@ ActionKind = StrEnum("ActionKind", {k: k for k in ACTION_KINDS})  # type: ignore
 
 def workspace_path(flag: Path | None, config: Path | None = None) -> Path:
     settings = load_settings(config)
-    return resolve_path(flag, str(settings.section("workspace").get("path", "")))
+    return resolve_path(flag, settings.typed.workspace_path)
 
 
 @handle_errors

@@ -14,7 +14,6 @@ from npl_cli.deadlines.codes import (
     EVENT_KINDS,
     KINDS,
     STATUSES,
-    DeadlineSettings,
 )
 from npl_cli.deadlines.engine import compute_deadlines
 from npl_cli.deadlines.events import ledger_events
@@ -22,6 +21,7 @@ from npl_cli.deadlines.guarantee import split_guarantors
 from npl_cli.deadlines.table import Deadlines, select
 from npl_cli.deadlines.wording import GUARANTOR_SEPARATORS, Period, parse_guarantee_period
 from npl_cli.deadlines.words import OUTPUT_COLUMNS, output_frame
+from npl_cli.settings import DeadlineSettings
 
 __all__ = [
     "DEBTOR_ACTS",

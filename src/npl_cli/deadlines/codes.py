@@ -4,13 +4,9 @@ people read are in `words.py`, entry for entry."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
-from npl_cli.schema import DEADLINE_KINDS, LOST_CONTACT_WORDS
+from npl_cli.schema import DEADLINE_KINDS
 
 TRANSITION = np.datetime64("2017-10-01", "ns")  # Civil Code general provisions in force
 OLD_RULE_COULD_EXPIRE = np.datetime64("2015-10-01", "ns")  # 2 years before TRANSITION
@@ -67,30 +63,3 @@ CASE = codes(ACTION_CASES)
 
 # Evidence of a demand: what its recorded words show.
 SIGNED, DELIVERED, NOTICE, UNDELIVERED, NO_EVIDENCE, UNCLEAR = range(6)
-
-
-@dataclass(frozen=True)
-class DeadlineSettings:
-    """The [deadlines] settings the engine reads (defaults: defaults.toml)."""
-
-    window_days: int = 90
-    strict_evidence: bool = False
-    delivered_words: tuple[str, ...] = ("签收", "已送达", "送达", "已达", "扣款", "回执")
-    undelivered_words: tuple[str, ...] = ("退回", "拒收", "拒签", "未送达", "未签收", "未达")
-    signed_words: tuple[str, ...] = ("签字", "签名", "盖章", "公章", "签章", "捺印")
-    notice_words: tuple[str, ...] = ("公告",)
-    written_words: tuple[str, ...] = ("书面", "签字", "签名", "盖章", "确认书", "计划书")
-    lost_contact_words: tuple[str, ...] = LOST_CONTACT_WORDS
-    until_paid_words: tuple[str, ...] = ("直至本息还清", "本息还清", "还清为止", "还清之日")
-    general_guarantee_words: tuple[str, ...] = ("一般",)
-    joint_guarantee_words: tuple[str, ...] = ("连带",)
-
-    @classmethod
-    def from_config(cls, section: Mapping[str, Any], **overrides: Any) -> DeadlineSettings:
-        values: dict[str, Any] = {
-            name: tuple(section[name]) if isinstance(section.get(name), list) else section[name]
-            for name in cls.__dataclass_fields__
-            if name in section
-        }
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)

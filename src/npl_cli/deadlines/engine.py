@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 
 from npl_cli.deadlines.claim import claim_rows, claim_start
-from npl_cli.deadlines.codes import DeadlineSettings
 from npl_cli.deadlines.enforcement import enforcement_rows
 from npl_cli.deadlines.events import borrower_events, ledger_events, with_positions
 from npl_cli.deadlines.guarantee import guarantee_rows
 from npl_cli.deadlines.table import Deadlines, build_table
 from npl_cli.periods import rest_calendar
+from npl_cli.settings import DeadlineSettings
 from npl_cli.text import counted
 
 

@@ -25,8 +25,8 @@ from npl_cli.deadlines.codes import (
     UNDELIVERED,
     WRITTEN_ACTS,
     B,
-    DeadlineSettings,
 )
+from npl_cli.settings import DeadlineSettings
 from npl_cli.text import contains_any, positions_in
 
 LEDGER_EVENTS = (

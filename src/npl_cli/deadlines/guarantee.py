@@ -23,7 +23,6 @@ from npl_cli.deadlines.codes import (
     NEW_GUARANTEE_LAW,
     STATUSES,
     B,
-    DeadlineSettings,
     H,
     N,
 )
@@ -31,6 +30,7 @@ from npl_cli.deadlines.events import EventArrays, evidence_class, kind_codes, re
 from npl_cli.deadlines.table import Rows, rows
 from npl_cli.deadlines.wording import GUARANTOR_SEPARATORS, parse_guarantee_period, split_modes
 from npl_cli.periods import NAT, add_months, add_years, date_column, legal_last_day
+from npl_cli.settings import DeadlineSettings
 from npl_cli.text import contains_any, counted, one_chunk_strings
 
 

@@ -402,7 +402,7 @@ def with_actions(
     frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The loans with the action log up to `as_of` applied, and their deadline events."""
-    from npl_cli.workspace import apply_actions, by_guarantor, deadline_events
+    from npl_cli.deadlines.actions import apply_actions, by_guarantor, deadline_events
 
     known = actions[actions["date"] <= as_of]
     rows = positions_in(frame["loan_id"], known["loan_id"])  # each action's loan in the ledger
@@ -436,7 +436,7 @@ def loan_history(
     """The record a lawyer asks for: balances and classes per snapshot, the actions and
     promises, and the deadlines as they stood at each snapshot and as they stand now (basis
     and advice in the words of `lang`)."""
-    from npl_cli.workspace import promise_status
+    from npl_cli.deadlines.actions import promise_status
 
     promises = promise_status(actions, as_of)
     status = dict(zip(promises["id"], promises["status"], strict=True)) if len(promises) else {}

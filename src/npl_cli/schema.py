@@ -413,6 +413,12 @@ TACTICS = {
 # The conditions under [tactics.when] that add tactics to a debtor's list.
 TACTIC_CONDITIONS = ("has_guarantor", "has_collateral", "deadline_urgent", "lost_contact",
                      "after_judgment", "stuck")  # fmt: skip
+# What the action log records: each action's kind, and its columns.
+ACTION_KINDS = ("demand", "payment", "acknowledgment", "promise", "repayment_plan", "suit",
+                "payment_order", "judgment", "enforcement_application", "enforcement_ended",
+                "guarantor_demand", "visit", "call", "note")  # fmt: skip
+ACTION_COLUMNS = ["loan_id", "kind", "date", "party", "amount", "method", "evidence",
+                  "promise_date", "promise_amount", "note"]  # fmt: skip
 # A debtor who cannot be found: the words a contact status, note or action uses for it.
 LOST_CONTACT_WORDS = (
     "失联",

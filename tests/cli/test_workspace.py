@@ -14,17 +14,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from npl_cli.deadlines.actions import promise_status
 from npl_cli.errors import InputError
 from npl_cli.ledger import load_ledger
-from npl_cli.workspace import (
-    ACTION_KINDS,
-    MIGRATIONS,
-    FileHash,
-    Workspace,
-    default_path,
-    held_by_another_process,
-    promise_status,
-)
+from npl_cli.schema import ACTION_KINDS
+from npl_cli.store import MIGRATIONS, FileHash, Workspace, default_path
+from npl_cli.store.workspace import held_by_another_process
 from tests.conftest import write_csv
 
 HEADER = ["借据号", "借款人", "贷款余额", "到期日", "逾期起始日", "最近催收日", "送达情况",
@@ -272,7 +267,7 @@ def test_a_second_writer_waits_then_fails_clearly(
             textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from npl_cli.workspace import Workspace
+        from npl_cli.store import Workspace
         with Workspace.open(Path({str(workspace)!r})):
             print("holding", flush=True)
             time.sleep(3)

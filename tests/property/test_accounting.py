@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npl_cli.ledger import load_ledger
-from npl_cli.workspace import Workspace
+from npl_cli.store import Workspace
 
 KINDS = ("good", "blank", "total", "repeated_header", "missing_id", "bad_balance", "duplicate")
 ROW_KINDS = st.lists(st.sampled_from(KINDS), min_size=1, max_size=40)

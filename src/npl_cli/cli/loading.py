@@ -92,7 +92,7 @@ def read_source(
     file and --workspace, the log is applied to the file's loans too."""
     from npl_cli.cli.common import parse_date_option
     from npl_cli.pipeline import with_actions
-    from npl_cli.workspace import Workspace, resolve_path
+    from npl_cli.store import Workspace, resolve_path
 
     use_workspace = path is None or workspace is not None or snapshot is not None
     if path is not None and snapshot is not None:

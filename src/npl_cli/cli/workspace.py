@@ -44,6 +44,7 @@ from npl_cli.cli.loading import read_ledger
 from npl_cli.cli.output import check_outputs, write_rows
 from npl_cli.config import load_settings
 from npl_cli.deadlines import GUARANTOR_SEPARATORS
+from npl_cli.deadlines.actions import unmatched_actions
 from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object, write_table_csv, write_workbook
 from npl_cli.ledger import Ledger
@@ -52,15 +53,10 @@ from npl_cli.pipeline import deadline_settings, loan_history, roll_rates
 from npl_cli.render.mask import mask_names
 from npl_cli.render.rolls import render_rolls
 from npl_cli.render.workspace import render_actions, render_history, render_snapshots
+from npl_cli.schema import ACTION_KINDS
+from npl_cli.store import FileHash, Workspace, resolve_path
+from npl_cli.store.writer import SnapshotWriter
 from npl_cli.text import counted
-from npl_cli.workspace import (
-    ACTION_KINDS,
-    FileHash,
-    SnapshotWriter,
-    Workspace,
-    resolve_path,
-    unmatched_actions,
-)
 
 ActionKind = StrEnum("ActionKind", {k: k for k in ACTION_KINDS})  # type: ignore[misc]
 

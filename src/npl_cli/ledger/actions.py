@@ -13,7 +13,7 @@ import pandas as pd
 from npl_cli.errors import InputError
 from npl_cli.ledger import coerce
 from npl_cli.ledger.read import read_table
-from npl_cli.schema import COLUMN_BY_NAME, normalize_header
+from npl_cli.schema import ACTION_KINDS, COLUMN_BY_NAME, normalize_header
 
 ACTION_ALIASES = {
     "loan_id": COLUMN_BY_NAME["loan_id"].aliases,
@@ -54,8 +54,6 @@ class ActionFile:
 
 
 def _kinds(text: pd.Series) -> pd.Series:
-    from npl_cli.workspace import ACTION_KINDS
-
     folded = text.astype("string").str.strip()
     mapped = folded.map(lambda v: v if v in ACTION_KINDS else KIND_WORDS.get(v), na_action="ignore")
     return mapped.astype(object)

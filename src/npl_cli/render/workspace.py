@@ -73,7 +73,7 @@ def render_snapshots(snapshots: pd.DataFrame, console: Console, *, lang: str) ->
     )
 
 
-ACTION_COLUMNS = ["id", "loan_id", "action_kind", "date", "party", "amount", "method",
+ACTION_SHOWN = ["id", "loan_id", "action_kind", "date", "party", "amount", "method",
                   "evidence", "promise_date", "promise_amount", "note"]  # fmt: skip
 
 
@@ -91,7 +91,7 @@ def render_actions(
 ) -> None:
     """The actions; masked, with the names of their `loans` hidden in notes too."""
     shown = _action_words(mask_for_screen(actions, loans) if mask else actions, lang)
-    print_frame(console, shown, ACTION_COLUMNS, f"actions: {len(actions):,}", lang)
+    print_frame(console, shown, ACTION_SHOWN, f"actions: {len(actions):,}", lang)
 
 
 def render_history(history: LoanHistory, console: Console, *, mask: bool, lang: str) -> None:

@@ -7,19 +7,14 @@ and migrated forward on open.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,17 +22,12 @@ import pyarrow as pa
 
 from npl_cli.config import user_dir
 from npl_cli.errors import InputError, NplError
-from npl_cli.ledger import Ledger
-from npl_cli.periods import date_column
-from npl_cli.schema import COLUMNS, REQUIRED
-from npl_cli.text import positions_in
+from npl_cli.schema import ACTION_COLUMNS, COLUMNS, REQUIRED
+
+if TYPE_CHECKING:
+    from npl_cli.store.writer import SnapshotWriter
 
 SCHEMA_VERSION = 3
-ACTION_KINDS = ("demand", "payment", "acknowledgment", "promise", "repayment_plan", "suit",
-                "payment_order", "judgment", "enforcement_application", "enforcement_ended",
-                "guarantor_demand", "visit", "call", "note")  # fmt: skip
-ACTION_COLUMNS = ["loan_id", "kind", "date", "party", "amount", "method", "evidence",
-                  "promise_date", "promise_amount", "note"]  # fmt: skip
 _SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "date": "DATE", "amount": "DOUBLE",
               "count": "DOUBLE"}  # fmt: skip
 LOAN_COLUMNS = [c.name for c in COLUMNS]
@@ -57,77 +47,6 @@ def resolve_path(flag: Path | None, configured: str) -> Path:
         if candidate:
             return Path(candidate).expanduser()
     return default_path()
-
-
-_HASH_SCRIPT = """
-import hashlib, os, sys
-try:
-    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-except (AttributeError, OSError):
-    if hasattr(os, "nice"):
-        os.nice(19)
-with open(sys.argv[1], "rb") as handle:
-    print(hashlib.file_digest(handle, "sha256").hexdigest())
-"""
-
-
-class FileHash:
-    """A file's SHA-256, computed beside the caller's work by a child process at idle CPU
-    priority: it takes only a core the parse leaves free (as a thread it competed with the
-    parse and cost 0.15 s of a 1M-row load). Where no Python can be started (a frozen app),
-    a thread does it. Use as a context manager; `result()` waits."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._digest: str | None = None
-        self._child: subprocess.Popen[str] | None = None
-        self._thread: Future[str] | None = None
-        if sys.executable and not getattr(sys, "frozen", False):
-            self._child = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _HASH_SCRIPT, str(path)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                creationflags=getattr(subprocess, "IDLE_PRIORITY_CLASS", 0),  # Windows only
-            )
-        else:
-            self._thread = ThreadPoolExecutor(max_workers=1).submit(_sha256, path)
-
-    def result(self) -> str:
-        if self._digest is None:
-            self._digest = self._from_child() if self._child else self._from_thread()
-        return self._digest
-
-    def _from_child(self) -> str:
-        assert self._child is not None
-        out, err = self._child.communicate()
-        if self._child.returncode:
-            lines = err.strip().splitlines() or [f"exit status {self._child.returncode}"]
-            raise InputError(f"{self.path}: could not read it to hash it: {lines[-1]}")
-        return out.strip()
-
-    def _from_thread(self) -> str:
-        assert self._thread is not None
-        try:
-            return self._thread.result()
-        except OSError as error:
-            raise InputError(f"{self.path}: could not read it to hash it: {error}") from None
-
-    def __enter__(self) -> FileHash:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._child is None:
-            return
-        if self._child.returncode is None:  # not awaited: the caller failed or had no need
-            self._child.kill()
-        with self._child:  # closes its pipes and reaps it
-            pass
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 MIGRATIONS: dict[int, list[str]] = {
@@ -295,6 +214,8 @@ class Workspace:
         with self.transaction():
             for table in ("snapshots", "loans", "loan_extras", "rejects"):
                 self._run(f"DELETE FROM {table} WHERE as_of = ?", [day])
+            from npl_cli.store.writer import SnapshotWriter
+
             writer = SnapshotWriter(self, day, replacing=existing is not None)
             try:
                 yield writer
@@ -498,71 +419,6 @@ def held_by_another_process(error: Exception) -> bool:
     return "lock" in text or "already open" in text
 
 
-class SnapshotWriter:
-    """Stores one ledger inside `Workspace.storing`'s transaction. `start` inserts the loans
-    from the reader's rows before the reader has accounted for them, in a background thread:
-    DuckDB's insert (1.3 s for 1M loans) then overlaps the accounting. `finish` deletes the rows
-    the reader went on to skip or reject and adds the snapshot's record, extras and rejects."""
-
-    def __init__(self, store: Workspace, day: date, *, replacing: bool) -> None:
-        self.store = store
-        self.day = day
-        self.replacing = replacing
-        self.finished = False
-        self._staged_rows = np.empty(0, dtype=np.int64)
-        self._inserting: Future[None] | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1)
-
-    def start(self, rows: pd.DataFrame) -> None:
-        """Begin inserting `rows` (canonical columns and source_row) as the snapshot's loans."""
-        if self._inserting is not None:
-            raise RuntimeError("the snapshot's loans are being inserted already")
-        self._staged_rows = rows["source_row"].to_numpy()
-        self._inserting = self._pool.submit(self.store.insert, "loans", _loan_table(rows), self.day)
-
-    def finish(self, ledger: Ledger, content_hash: str) -> str:
-        """Complete the snapshot from the accounted ledger: 'loaded' or 'replaced'."""
-        if self._inserting is None:
-            self.start(ledger.frame)
-        assert self._inserting is not None
-        self._inserting.result()
-        used = ledger.frame["source_row"].to_numpy()
-        if len(used) < len(self._staged_rows):  # rows skipped or rejected after the start
-            unused = self._staged_rows[~np.isin(self._staged_rows, used)]
-            self.store.connection.register("unused_rows", pd.DataFrame({"row": unused}))
-            self.store._run(
-                "DELETE FROM loans WHERE as_of = ? AND source_row IN (SELECT row FROM unused_rows)",
-                [self.day],
-            )
-            self.store.connection.unregister("unused_rows")
-        present = [name for name in LOAN_COLUMNS if name in ledger.frame.columns]
-        present += ledger.extra_columns
-        self.store._run(
-            "INSERT INTO snapshots (as_of, file, content_hash, rows_read, rows_used, "
-            "rows_rejected, rows_skipped, loaded_at, columns) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?)",
-            [self.day, Path(ledger.file).name, content_hash, ledger.rows_read, ledger.rows_used,
-             ledger.rows_rejected, ledger.rows_skipped, json.dumps(present)],
-        )  # fmt: skip
-        extras = _extras_table(ledger)
-        if len(extras):
-            self.store.insert("loan_extras", extras, self.day)
-        if len(ledger.rejects):
-            rejects = ledger.rejects.astype(object).where(ledger.rejects.notna(), None)
-            self.store.insert("rejects", rejects, self.day)
-        self.finished = True
-        return "replaced" if self.replacing else "loaded"
-
-    def settle(self) -> None:
-        """End the background insert before the transaction ends: interrupted when the load
-        failed before `finish`, else already done (its error, if any, raised by `finish`)."""
-        if self._inserting is not None:
-            if not self.finished and not self._inserting.done():
-                self.store.connection.interrupt()
-            wait([self._inserting])
-        self._pool.shutdown()
-
-
 def _absent_columns(table: pa.Table, recorded: list[str] | None) -> list[str]:
     """The stored columns the snapshot's ledger did not have (empty in the store); `recorded`
     is its own list of columns (None before schema 2, when an empty column counts as absent)."""
@@ -578,213 +434,8 @@ def _absent_columns(table: pa.Table, recorded: list[str] | None) -> list[str]:
     ]
 
 
-def _loan_table(frame: pd.DataFrame) -> Any:
-    """Every canonical column (absent ones empty) as an Arrow table: DuckDB scans Arrow
-    directly, without turning text into Python objects."""
-    import pyarrow as pa
-
-    text = pa.large_string()  # what pandas holds text as: no conversion
-    types = {"id": text, "text": text, "date": pa.timestamp("ns"), "amount": pa.float64(),
-             "count": pa.float64()}  # fmt: skip
-    arrays = []
-    for column in COLUMNS:
-        if column.name in frame:
-            arrays.append(pa.array(frame[column.name], from_pandas=True).cast(types[column.kind]))
-        else:
-            arrays.append(pa.nulls(len(frame), types[column.kind]))
-    arrays.append(pa.array(frame["source_file"], from_pandas=True).cast(text))
-    arrays.append(pa.array(frame["source_row"], from_pandas=True).cast(pa.int64()))
-    table = pa.table(arrays, names=[*LOAN_COLUMNS, "source_file", "source_row"])
-    return table.combine_chunks()  # one chunk per column: DuckDB inserts it faster (2.5 -> 1.4 s)
-
-
-def _extras_table(ledger: Ledger) -> pd.DataFrame:
-    """The ledger's unmapped columns, long: (loan_id, column, value), non-empty cells only."""
-    if not ledger.extra_columns:
-        return pd.DataFrame(columns=["loan_id", "column", "value"])
-    long = ledger.frame[["loan_id", *ledger.extra_columns]].melt(
-        id_vars="loan_id", var_name="column", value_name="value"
-    )
-    long = long[long["value"].notna()]
-    return long.astype(object)
-
-
 def fingerprints(actions: pd.DataFrame) -> np.ndarray:
     """A stable identity per action from all its fields (vectorised hashing)."""
     normal = actions.reindex(columns=ACTION_COLUMNS).astype(str)
     hashed = pd.util.hash_pandas_object(normal, index=False).to_numpy()
     return np.char.mod("%016x", hashed.astype(np.uint64))
-
-
-# --- effects of actions -----------------------------------------------------------------------
-
-# Actions that are a contact attempt or a remark: they move no deadline, but their words can
-# show the debtor cannot be found, which lets a later public notice count.
-CONTACT_KINDS = ("visit", "call", "note")
-# Applied to the loans as dates rather than as events.
-LOAN_DATES = (("judgment", "judgment_effective_on"),
-              ("enforcement_application", "enforcement_applied_on"),
-              ("enforcement_ended", "enforcement_ended_on"),
-              ("payment", "last_payment_date"))  # fmt: skip
-
-
-def by_guarantor(frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """Which actions are a guarantor's own act (a payment, acknowledgment, promise or plan
-    whose party is one of the loan's guarantors): they restart that guarantor's limitation,
-    not the borrower's."""
-    from npl_cli.deadlines import DEBTOR_ACTS
-
-    acts = actions["kind"].isin(DEBTOR_ACTS).to_numpy() & actions["party"].notna().to_numpy()
-    out = np.zeros(len(actions), dtype=bool)
-    if acts.any():
-        parties = actions["party"].to_numpy(dtype=object)[acts]
-        out[np.flatnonzero(acts)] = _is_guarantor(frame, rows[acts], parties)
-    return out
-
-
-def _is_guarantor(loans: pd.DataFrame, rows: np.ndarray, parties: np.ndarray) -> np.ndarray:
-    """Whether each party is one of the guarantors of the loan at its row of `loans`."""
-    from npl_cli.deadlines import split_guarantors
-
-    if "guarantors" not in loans:
-        return np.zeros(len(rows), dtype=bool)
-    positions, names = split_guarantors(loans["guarantors"])
-    guarantors = pd.DataFrame({
-        "row": positions, "party": np.asarray(names.to_numpy(zero_copy_only=False), object),
-        "found": True,
-    }).drop_duplicates(["row", "party"])  # fmt: skip
-    asked = pd.DataFrame({"row": rows, "party": parties})
-    return asked.merge(guarantors, on=["row", "party"], how="left")["found"].notna().to_numpy()
-
-
-def action_events(
-    actions: pd.DataFrame, rows: np.ndarray, guarantor_acts: np.ndarray
-) -> pd.DataFrame:
-    """Actions as deadline events (loan, party, kind, date, evidence), `loan` being the
-    action's row in the ledger (`rows`; actions on loans not in it are left out). The party
-    is kept for demands on guarantors and for guarantors' own acts (`guarantor_acts`); any
-    other act is the borrower's. The evidence is the method and evidence recorded (a written
-    or oral promise, a signed notice, a public notice); a visit, call or note becomes a
-    "contact" whose words include its note. Judgments and enforcement are applied to the
-    loans instead (apply_actions)."""
-    from npl_cli.deadlines import EVENT_KINDS
-
-    kinds = actions["kind"]
-    contact = kinds.isin(CONTACT_KINDS).to_numpy()
-    chosen = (kinds.isin(EVENT_KINDS).to_numpy() | contact) & (rows >= 0)
-    picked = actions[chosen]
-    named = (picked["kind"] == "guarantor_demand").to_numpy() | guarantor_acts[chosen]
-    said = picked[["method", "evidence"]].fillna("").astype(str)
-    words = said["method"].str.cat(said["evidence"], sep=" ").str.strip()
-    is_contact = contact[chosen]
-    if is_contact.any():
-        notes = picked["note"].fillna("").astype(str)
-        words = words.where(~is_contact, words.str.cat(notes, sep=" ").str.strip())
-    return pd.DataFrame({
-        "loan": rows[chosen],
-        "party": picked["party"].where(named, None).to_numpy(dtype=object),
-        "kind": np.where(is_contact, "contact", picked["kind"].to_numpy(dtype=object)),
-        "date": picked["date"].to_numpy(dtype="datetime64[ns]"),
-        "evidence": words.replace("", None).to_numpy(dtype=object),
-    })  # fmt: skip
-
-
-def deadline_events(
-    frame: pd.DataFrame, actions: pd.DataFrame, rows: np.ndarray, guarantor_acts: np.ndarray
-) -> pd.DataFrame:
-    """The ledger's own dated acts and the action log together, by ledger row."""
-    from npl_cli.deadlines import ledger_events
-
-    return pd.concat(
-        [ledger_events(frame), action_events(actions, rows, guarantor_acts)], ignore_index=True
-    )
-
-
-def apply_actions(
-    frame: pd.DataFrame,
-    actions: pd.DataFrame,
-    as_of: pd.Timestamp,
-    rows: np.ndarray,
-    guarantor_acts: np.ndarray,
-) -> pd.DataFrame:
-    """The loans with what the action log adds: judgments, enforcement applications, the
-    latest payment, and broken promises counted by their three elements. `rows` is each
-    action's row in `frame` (-1: a loan not in it); `guarantor_acts` marks a guarantor's own
-    acts (by_guarantor), whose payments are not the borrower's."""
-    out = frame.copy(deep=False)  # new columns only; the caller's frame is left as it was
-    if actions.empty:
-        return out
-    kinds = actions["kind"].to_numpy(dtype=object)
-    dates = actions["date"].to_numpy(dtype="datetime64[ns]")
-    for kind, column in LOAN_DATES:
-        picked = (kinds == kind) & (rows >= 0) & ~guarantor_acts  # a guarantor paying is theirs
-        if not picked.any():
-            continue
-        latest = pd.Series(dates[picked]).groupby(rows[picked]).max()
-        at, recorded = latest.index.to_numpy(), latest.to_numpy(dtype="datetime64[ns]")
-        current = date_column(out, column)
-        current[at] = np.where(
-            np.isnat(current[at]) | (recorded > current[at]), recorded, current[at]
-        )
-        out[column] = current
-    status = promise_status(actions, as_of)
-    if len(status):
-        broken = (status["status"] == "broken").to_numpy()
-        promise_rows = pd.Series(rows, index=actions.index)[status.index].to_numpy()
-        counted = broken & (promise_rows >= 0)
-        counts = np.bincount(promise_rows[counted], minlength=len(out)).astype(float)
-        ledger_counts = (
-            out["broken_promises"].to_numpy(dtype=float)
-            if "broken_promises" in out
-            else np.zeros(len(out))
-        )
-        out["broken_promises"] = np.fmax(np.nan_to_num(ledger_counts), counts)
-    return out
-
-
-@dataclass
-class Unmatched:
-    """Recorded actions a snapshot cannot place: they take effect only once names match."""
-
-    unknown_loans: list[str]  # loan ids not in the snapshot
-    unknown_parties: pd.DataFrame  # loan_id, party, guarantors: demands naming no guarantor
-
-
-def unmatched_actions(actions: pd.DataFrame, loans: pd.DataFrame) -> Unmatched:
-    """Which `actions` the snapshot's `loans` (loan_id, guarantors) cannot place: a loan id it
-    does not hold, or a guarantor demand naming a party who is not one of the loan's
-    guarantors (such a demand meets no guarantee period)."""
-    rows = positions_in(loans["loan_id"], actions["loan_id"])
-    unknown_loans = list(dict.fromkeys(actions.loc[rows < 0, "loan_id"].astype(str)))
-    named = (actions["kind"] == "guarantor_demand").to_numpy() & actions["party"].notna().to_numpy()
-    demand = np.flatnonzero(named & (rows >= 0))
-    parties = actions["party"].to_numpy(dtype=object)[demand]
-    stranger = demand[~_is_guarantor(loans, rows[demand], parties)]
-    strangers = pd.DataFrame({
-        "loan_id": actions["loan_id"].to_numpy(dtype=object)[stranger],
-        "party": actions["party"].to_numpy(dtype=object)[stranger],
-        "guarantors": loans["guarantors"].fillna("").to_numpy(dtype=object)[rows[stranger]],
-    }).drop_duplicates()  # fmt: skip
-    return Unmatched(unknown_loans, strangers.reset_index(drop=True))
-
-
-def promise_status(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Each promise with its status: 'open' (date not reached), 'kept' (payments from the
-    promise to its date cover the amount) or 'broken'."""
-    promises = actions[actions["kind"] == "promise"].copy()
-    if promises.empty:
-        return promises.assign(paid=[], status=[])
-    payments = actions[actions["kind"] == "payment"][["loan_id", "date", "amount"]]
-    joined = promises[["id", "loan_id", "date", "promise_date"]].merge(
-        payments.rename(columns={"date": "paid_on"}), on="loan_id", how="left"
-    )
-    due = joined["promise_date"].fillna(joined["date"])
-    counted = (joined["paid_on"] >= joined["date"]) & (joined["paid_on"] <= due)
-    paid = joined["amount"].where(counted, 0.0).fillna(0.0).groupby(joined["id"]).sum()
-    promises["paid"] = promises["id"].map(paid).fillna(0.0).to_numpy()
-    target = promises["promise_amount"].fillna(0.0)
-    passed = promises["promise_date"].fillna(promises["date"]) < pd.Timestamp(as_of)
-    promises["status"] = np.where(
-        ~passed, "open", np.where(promises["paid"] >= target, "kept", "broken")
-    )
-    return promises

@@ -91,7 +91,7 @@ def read_source(
     the workspace's latest snapshot (or --snapshot DATE) with its action log applied. With a
     file and --workspace, the log is applied to the file's loans too."""
     from npl_cli.cli.common import parse_date_option
-    from npl_cli.pipeline import with_actions
+    from npl_cli.deadlines.actions import with_actions
     from npl_cli.store import Workspace, resolve_path
 
     use_workspace = path is None or workspace is not None or snapshot is not None

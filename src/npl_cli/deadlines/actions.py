@@ -177,3 +177,14 @@ def promise_status(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         ~passed, "open", np.where(promises["paid"] >= target, "kept", "broken")
     )
     return promises
+
+
+def with_actions(
+    frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The loans with the action log up to `as_of` applied, and their deadline events."""
+    known = actions[actions["date"] <= as_of]
+    rows = positions_in(frame["loan_id"], known["loan_id"])  # each action's loan in the ledger
+    guarantor_acts = by_guarantor(frame, known, rows)
+    frame = apply_actions(frame, known, as_of, rows, guarantor_acts)
+    return frame, deadline_events(frame, known, rows, guarantor_acts)

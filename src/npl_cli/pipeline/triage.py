@@ -1,10 +1,10 @@
-"""The few orchestrations the commands call. Pure: frames and settings in, results out."""
+"""`npl triage`: the prioritised worklist, and the action log applied to a ledger."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -13,23 +13,20 @@ from npl_cli.aging import (
     age,
     apply_debtor_contagion,
     bands,
-    days_past_due,
     finish_classes,
 )
 from npl_cli.config import Settings
 from npl_cli.deadlines import (
     KINDS,
-    OUTPUT_COLUMNS,
     STATUSES,
     Deadlines,
     compute_deadlines,
-    output_frame,
-    select,
 )
 from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
 from npl_cli.errors import InputError
 from npl_cli.ledger import Ledger
 from npl_cli.periods import days_between
+from npl_cli.pipeline.limitation import deadline_settings
 from npl_cli.priority import flags, reasons, score, tactics
 from npl_cli.rules import classify, compile_rules, fields_used, known_fields
 from npl_cli.schema import (
@@ -39,91 +36,8 @@ from npl_cli.schema import (
     RISK_CLASS_LABELS,
     RISK_CLASSES,
 )
-from npl_cli.settings import AgingSettings, DeadlineSettings
-from npl_cli.text import contains_any, counted, positions_in
-
-
-@dataclass
-class LimitationResult:
-    rows: pd.DataFrame  # the stable export columns, nearest first
-    as_of: pd.Timestamp
-    window_days: int
-    notes: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)  # every deadline by status
-    alert: bool = False  # something due, or expired since `since`
-
-
-def deadline_settings(
-    settings: Settings, *, strict_evidence: bool = False, days: int | None = None
-) -> DeadlineSettings:
-    """The one way every command reads the [deadlines] settings, so that `limitation`,
-    `triage` and `history` give the same answer for the same loan; a command's --days and
-    --strict-evidence win where given."""
-    typed = settings.typed.deadlines
-    return replace(
-        typed,
-        window_days=typed.window_days if days is None else days,
-        strict_evidence=strict_evidence,
-    )
-
-
-def limitation(
-    ledger: Ledger,
-    settings: Settings,
-    *,
-    as_of: pd.Timestamp,
-    days: int | None = None,
-    everything: bool = False,
-    expired: bool = True,
-    kinds: Sequence[str] = (),
-    strict_evidence: bool = False,
-    since: pd.Timestamp | None = None,
-    events: pd.DataFrame | None = None,
-    lang: str = "en",
-) -> LimitationResult:
-    """Deadlines due within the window and the expired ones (or all), nearest first; basis
-    and action in the words of `lang`."""
-    if (
-        not ledger.has("maturity_date")
-        and not ledger.has("overdue_since")
-        and not ledger.has("accelerated_on")
-    ):
-        raise InputError(
-            f"{ledger.file}: no maturity date (到期日) or overdue start (逾期起始日) column: "
-            "deadlines cannot be computed; add one or map it in npl.toml [columns]"
-        )
-    options = deadline_settings(settings, strict_evidence=strict_evidence, days=days)
-    computed = compute_deadlines(ledger.frame, events, as_of=as_of, settings=options)
-    table = computed.table
-    chosen = select(
-        computed,
-        window_days=options.window_days,
-        everything=everything,
-        expired=expired,
-        kinds=kinds,
-    )
-    since = since if since is not None else as_of - pd.Timedelta(days=30)
-    status = table["status"].astype(str).to_numpy(dtype=object)
-    deadline = table["deadline"].to_numpy(dtype="datetime64[ns]")
-    newly_expired = (status == "expired") & (deadline >= np.datetime64(since, "ns"))
-    if kinds:
-        in_kinds = table["kind"].isin(kinds).to_numpy()
-        newly_expired &= in_kinds
-        due = (status == "due") & in_kinds
-    else:
-        due = status == "due"
-    counts = {str(k): int(v) for k, v in table["status"].value_counts(sort=False).items() if v}
-    return LimitationResult(
-        rows=output_frame(computed, chosen, lang),
-        as_of=as_of,
-        window_days=options.window_days,
-        notes=computed.notes,
-        counts=counts,
-        alert=bool(due.any() or newly_expired.any()),
-    )
-
-
-# --- triage -----------------------------------------------------------------------------------
+from npl_cli.settings import AgingSettings
+from npl_cli.text import contains_any, counted
 
 
 @dataclass(frozen=True)
@@ -395,139 +309,4 @@ def triage(
         totals=_totals(ranked, aging.band_names),
         npl_balance=float(ranked["balance"].to_numpy(dtype=float)[npl].sum()),
         total_balance=float(ranked["balance"].sum()),
-    )
-
-
-def with_actions(
-    frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The loans with the action log up to `as_of` applied, and their deadline events."""
-    from npl_cli.deadlines.actions import apply_actions, by_guarantor, deadline_events
-
-    known = actions[actions["date"] <= as_of]
-    rows = positions_in(frame["loan_id"], known["loan_id"])  # each action's loan in the ledger
-    guarantor_acts = by_guarantor(frame, known, rows)
-    frame = apply_actions(frame, known, as_of, rows, guarantor_acts)
-    return frame, deadline_events(frame, known, rows, guarantor_acts)
-
-
-# --- a loan's history -------------------------------------------------------------------------
-
-
-MOMENTS = {"en": ("snapshot", "now"), "zh": ("快照", "当前")}  # when a history's deadlines stood
-
-
-@dataclass
-class LoanHistory:
-    loan_id: str
-    snapshots: pd.DataFrame  # one row per snapshot holding the loan
-    actions: pd.DataFrame  # with promise_status for promises
-    deadlines: pd.DataFrame  # `moment` (snapshot date, or now) + the deadline columns
-
-
-def loan_history(
-    loan_id: str,
-    snapshots: pd.DataFrame,
-    actions: pd.DataFrame,
-    as_of: pd.Timestamp,
-    settings: DeadlineSettings,
-    lang: str = "en",
-) -> LoanHistory:
-    """The record a lawyer asks for: balances and classes per snapshot, the actions and
-    promises, and the deadlines as they stood at each snapshot and as they stand now (basis
-    and advice in the words of `lang`)."""
-    from npl_cli.deadlines.actions import promise_status
-
-    promises = promise_status(actions, as_of)
-    status = dict(zip(promises["id"], promises["status"], strict=True)) if len(promises) else {}
-    actions = actions.assign(promise_status=actions["id"].map(status))
-    then, now = MOMENTS[lang]
-    moments = [
-        (pd.Timestamp(day), f"{then} {pd.Timestamp(day):%Y-%m-%d}", i)
-        for i, day in enumerate(snapshots["as_of"])
-    ]
-    if len(snapshots):
-        moments.append(
-            (pd.Timestamp(as_of), f"{now} {pd.Timestamp(as_of):%Y-%m-%d}", len(snapshots) - 1)
-        )
-    tables = []
-    for moment, label, position in moments:
-        frame = (
-            snapshots.iloc[[position]]
-            .drop(columns=["as_of", "file"])
-            .dropna(axis=1, how="all")
-            .reset_index(drop=True)
-        )
-        frame, events = with_actions(frame, actions, moment)
-        computed = compute_deadlines(frame, events, as_of=moment, settings=settings)
-        chosen = select(computed, window_days=settings.window_days, everything=True)
-        rows = output_frame(computed, chosen, lang)
-        tables.append(rows.assign(moment=label))
-    deadlines = (
-        pd.concat(tables, ignore_index=True)[["moment", *OUTPUT_COLUMNS]]
-        if tables
-        else pd.DataFrame(columns=["moment", *OUTPUT_COLUMNS])
-    )
-    return LoanHistory(loan_id, snapshots, actions, deadlines)
-
-
-# --- roll rates -------------------------------------------------------------------------------
-
-GONE = "gone"  # not in the later snapshot: repaid, written off, sold or moved
-
-
-@dataclass
-class RollRates:
-    # from_band, to_band, loans, balance (at the start), loan_share, balance_share
-    rows: pd.DataFrame
-    start: pd.Timestamp
-    end: pd.Timestamp
-    bands: list[str]  # the band order, GONE last among the ends
-    new_loans: int  # in the later snapshot only
-    new_balance: float
-
-
-def roll_rates(
-    earlier: pd.DataFrame,
-    later: pd.DataFrame,
-    settings: Settings,
-    *,
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-) -> RollRates:
-    """Where the loans of one snapshot stood at the next: each aging band at `start` (DPD as
-    of that date) against the band at `end`, or GONE, by number and by balance at `start`;
-    shares are of the starting band's loans and balance."""
-    aging = settings.typed.aging
-    names = aging.band_names
-    before = bands(days_past_due(earlier, start)[0], aging)
-    after = bands(days_past_due(later, end)[0], aging)
-    at = positions_in(later["loan_id"], earlier["loan_id"])  # row in `later`, -1: gone
-    ends = names + [GONE]
-    # the band code at the end; a last entry for GONE, which position -1 picks
-    to_code = np.append(np.asarray(after.codes, dtype=np.int64), len(names))[at]
-    cell = np.asarray(before.codes, dtype=np.int64) * len(ends) + to_code
-    balance = earlier["balance"].to_numpy(dtype=float)
-    size = len(names) * len(ends)
-    loans = np.bincount(cell, minlength=size)
-    amounts = np.bincount(cell, weights=balance, minlength=size)
-    grid = pd.DataFrame({
-        "from_band": np.repeat(names, len(ends)),
-        "to_band": np.tile(ends, len(names)),
-        "loans": loans,
-        "balance": amounts.round(2),
-    })  # fmt: skip
-    totals = grid.groupby("from_band", sort=False)[["loans", "balance"]].transform("sum")
-    grid["loan_share"] = (grid["loans"] / totals["loans"].where(totals["loans"] > 0)).round(4)
-    grid["balance_share"] = (
-        grid["balance"] / totals["balance"].where(totals["balance"] > 0)
-    ).round(4)
-    new = positions_in(earlier["loan_id"], later["loan_id"]) < 0
-    return RollRates(
-        rows=grid[grid["loans"] > 0].reset_index(drop=True),
-        start=start,
-        end=end,
-        bands=ends,
-        new_loans=int(new.sum()),
-        new_balance=float(later["balance"].to_numpy(dtype=float)[new].sum()),
     )

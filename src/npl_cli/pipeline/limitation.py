@@ -1,0 +1,99 @@
+"""`npl limitation`: the deadlines due within the window and the expired ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from npl_cli.config import Settings
+from npl_cli.deadlines import (
+    compute_deadlines,
+    output_frame,
+    select,
+)
+from npl_cli.errors import InputError
+from npl_cli.ledger import Ledger
+from npl_cli.settings import DeadlineSettings
+
+
+@dataclass
+class LimitationResult:
+    rows: pd.DataFrame  # the stable export columns, nearest first
+    as_of: pd.Timestamp
+    window_days: int
+    notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # every deadline by status
+    alert: bool = False  # something due, or expired since `since`
+
+
+def deadline_settings(
+    settings: Settings, *, strict_evidence: bool = False, days: int | None = None
+) -> DeadlineSettings:
+    """The one way every command reads the [deadlines] settings, so that `limitation`,
+    `triage` and `history` give the same answer for the same loan; a command's --days and
+    --strict-evidence win where given."""
+    typed = settings.typed.deadlines
+    return replace(
+        typed,
+        window_days=typed.window_days if days is None else days,
+        strict_evidence=strict_evidence,
+    )
+
+
+def limitation(
+    ledger: Ledger,
+    settings: Settings,
+    *,
+    as_of: pd.Timestamp,
+    days: int | None = None,
+    everything: bool = False,
+    expired: bool = True,
+    kinds: Sequence[str] = (),
+    strict_evidence: bool = False,
+    since: pd.Timestamp | None = None,
+    events: pd.DataFrame | None = None,
+    lang: str = "en",
+) -> LimitationResult:
+    """Deadlines due within the window and the expired ones (or all), nearest first; basis
+    and action in the words of `lang`."""
+    if (
+        not ledger.has("maturity_date")
+        and not ledger.has("overdue_since")
+        and not ledger.has("accelerated_on")
+    ):
+        raise InputError(
+            f"{ledger.file}: no maturity date (到期日) or overdue start (逾期起始日) column: "
+            "deadlines cannot be computed; add one or map it in npl.toml [columns]"
+        )
+    options = deadline_settings(settings, strict_evidence=strict_evidence, days=days)
+    computed = compute_deadlines(ledger.frame, events, as_of=as_of, settings=options)
+    table = computed.table
+    chosen = select(
+        computed,
+        window_days=options.window_days,
+        everything=everything,
+        expired=expired,
+        kinds=kinds,
+    )
+    since = since if since is not None else as_of - pd.Timedelta(days=30)
+    status = table["status"].astype(str).to_numpy(dtype=object)
+    deadline = table["deadline"].to_numpy(dtype="datetime64[ns]")
+    newly_expired = (status == "expired") & (deadline >= np.datetime64(since, "ns"))
+    if kinds:
+        in_kinds = table["kind"].isin(kinds).to_numpy()
+        newly_expired &= in_kinds
+        due = (status == "due") & in_kinds
+    else:
+        due = status == "due"
+    counts = {str(k): int(v) for k, v in table["status"].value_counts(sort=False).items() if v}
+    return LimitationResult(
+        rows=output_frame(computed, chosen, lang),
+        as_of=as_of,
+        window_days=options.window_days,
+        notes=computed.notes,
+        counts=counts,
+        alert=bool(due.any() or newly_expired.any()),
+    )

@@ -10,20 +10,18 @@ from typing import Annotated
 import typer
 
 from npl_cli import __version__
+from npl_cli.cli.action import action_app
+from npl_cli.cli.history import history
 from npl_cli.cli.inspect import inspect
 from npl_cli.cli.limitation import limitation
+from npl_cli.cli.load import load
 from npl_cli.cli.memory import keep_freed_memory
+from npl_cli.cli.rolls import rolls
 from npl_cli.cli.rules import rules_app
 from npl_cli.cli.sample import sample
+from npl_cli.cli.snapshots import snapshots_app
 from npl_cli.cli.triage import triage
-from npl_cli.cli.workspace import (
-    action_app,
-    history,
-    load,
-    rolls,
-    snapshots_app,
-    workspace_app,
-)
+from npl_cli.cli.workspace import workspace_app
 
 app = typer.Typer(
     name="npl",

@@ -16,6 +16,14 @@ from npl_cli.ledger import Ledger, load_ledger
 from npl_cli.text import counted
 
 
+def workspace_path(flag: Path | None, config: Path | None = None) -> Path:
+    """--workspace, then $NPL_WORKSPACE, then [workspace] path in npl.toml, then the default."""
+    from npl_cli.store import resolve_path
+
+    settings = load_settings(config)
+    return resolve_path(flag, settings.typed.workspace_path)
+
+
 def read_ledger(
     path: Path,
     *,

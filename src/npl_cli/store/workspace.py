@@ -351,6 +351,19 @@ class Workspace:
             self.connection.unregister("incoming")
         return added, len(actions) - added
 
+    def loan_snapshots(self, loan_id: str) -> pd.DataFrame:
+        """One loan in every snapshot that holds it (as_of, file, then its columns), oldest
+        first, dates as datetime64[ns]."""
+        frame = self.query(
+            "SELECT s.as_of, s.file, l.* EXCLUDE (as_of) FROM loans l JOIN snapshots s "
+            "USING (as_of) WHERE l.loan_id = ? ORDER BY s.as_of",
+            [loan_id],
+        )
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column].astype("datetime64[ns]")
+        return frame
+
     def actions(self, loan_id: str | None = None) -> pd.DataFrame:
         where = "WHERE loan_id = ?" if loan_id else ""
         frame = self.query(

@@ -1,0 +1,59 @@
+"""npl snapshots (and drop): the stored snapshots."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from npl_cli.cli.common import (
+    ConfigOpt,
+    LangOpt,
+    TimeoutOpt,
+    WorkspaceOpt,
+    handle_errors,
+    parse_date_option,
+    resolve_lang,
+    stderr_console,
+    stdout_console,
+)
+from npl_cli.cli.loading import workspace_path
+from npl_cli.config import load_settings
+from npl_cli.render.workspace import render_snapshots
+from npl_cli.store import Workspace
+
+snapshots_app = typer.Typer(
+    help="List the workspace's ledger snapshots, or drop one.", invoke_without_command=True
+)
+
+
+@snapshots_app.callback()
+@handle_errors
+def snapshots(
+    ctx: typer.Context,
+    lang: LangOpt = None,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+    config: ConfigOpt = None,
+) -> None:
+    """List the snapshots (as-of date, file, rows)."""
+    if ctx.invoked_subcommand:
+        return
+    with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
+        listed = store.snapshots()
+    language = resolve_lang(lang, load_settings(config).lang)
+    render_snapshots(listed, stdout_console(), lang=language)
+
+
+@snapshots_app.command("drop")
+@handle_errors
+def drop(
+    date: Annotated[str, typer.Argument(help="The snapshot's as-of date.")],
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+) -> None:
+    """Remove the snapshot of DATE (its loans, extra columns and rejects)."""
+    day = parse_date_option(date, "DATE")
+    with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
+        store.drop(day)
+    stderr_console().print(f"dropped snapshot {day:%Y-%m-%d}", markup=False)

@@ -419,6 +419,10 @@ ACTION_KINDS = ("demand", "payment", "acknowledgment", "promise", "repayment_pla
                 "guarantor_demand", "visit", "call", "note")  # fmt: skip
 ACTION_COLUMNS = ["loan_id", "kind", "date", "party", "amount", "method", "evidence",
                   "promise_date", "promise_amount", "note"]  # fmt: skip
+# A row whose first cells say this is a total, not a loan (合计, 小计 …).
+TOTAL_ROW_RE = r"^\s*(?:合\s*计|总\s*计|小\s*计|累\s*计|(?:sub|grand\s*)?total\b|sum\b)"
+# What separates several names in one cell (保证人: 张三、李四).
+NAME_SEPARATORS = r"[、，,;；/]+"
 # A debtor who cannot be found: the words a contact status, note or action uses for it.
 LOST_CONTACT_WORDS = (
     "失联",

@@ -23,8 +23,6 @@ from npl_cli.cli.common import (
     handle_errors,
     parse_date_option,
     resolve_lang,
-    stderr_console,
-    stdout_console,
 )
 from npl_cli.cli.loading import workspace_path
 from npl_cli.config import load_settings
@@ -32,6 +30,7 @@ from npl_cli.deadlines import GUARANTOR_SEPARATORS
 from npl_cli.deadlines.actions import unmatched_actions
 from npl_cli.errors import UsageError
 from npl_cli.ledger.actions import action_problems, read_actions
+from npl_cli.render.console import stderr_console, stdout_console
 from npl_cli.render.mask import mask_names
 from npl_cli.render.workspace import render_actions
 from npl_cli.schema import ACTION_KINDS

@@ -5,8 +5,7 @@ from __future__ import annotations
 import functools
 import locale
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +14,6 @@ from typing import Annotated, Any, TypeVar
 import numpy as np
 import pandas as pd
 import typer
-from rich.console import Console
 
 from npl_cli.errors import NplError, UsageError
 from npl_cli.ledger.coerce import parse_dates
@@ -154,14 +152,6 @@ RejectsOpt = Annotated[
 ]
 
 
-def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=False)
-
-
-def stdout_console() -> Console:
-    return Console(highlight=False)
-
-
 def fail(message: str, code: int = 2) -> typer.Exit:
     """One unwrapped line on stderr, then the exit code."""
     typer.echo(f"npl: error: {message}", err=True)
@@ -214,14 +204,3 @@ def resolve_lang(flag: Lang | None, configured: str) -> str:
             return candidate
     system = os.environ.get("LC_ALL") or os.environ.get("LANG") or (locale.getlocale()[0] or "")
     return "zh" if system.lower().startswith("zh") else "en"
-
-
-@contextmanager
-def progress(message: str) -> Iterator[None]:
-    """A spinner on stderr while a slow step runs, only when stderr is a terminal."""
-    console = stderr_console()
-    if not console.is_terminal or os.environ.get("CI"):
-        yield
-        return
-    with console.status(message, spinner="dots"):
-        yield

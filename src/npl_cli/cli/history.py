@@ -20,7 +20,6 @@ from npl_cli.cli.common import (
     handle_errors,
     resolve_as_of,
     resolve_lang,
-    stdout_console,
 )
 from npl_cli.cli.loading import workspace_path
 from npl_cli.cli.output import check_outputs
@@ -28,6 +27,7 @@ from npl_cli.config import load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object, write_workbook
 from npl_cli.pipeline import deadline_settings, loan_history
+from npl_cli.render.console import stdout_console
 from npl_cli.render.workspace import render_history
 from npl_cli.store import Workspace
 

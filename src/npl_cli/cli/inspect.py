@@ -17,12 +17,12 @@ from npl_cli.cli.common import (
     SheetOpt,
     file_format,
     handle_errors,
-    stdout_console,
 )
 from npl_cli.cli.loading import read_ledger
 from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object
 from npl_cli.ledger import Ledger, analyses
+from npl_cli.render.console import stdout_console
 from npl_cli.render.inspect import render_inspect
 
 

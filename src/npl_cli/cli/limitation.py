@@ -29,13 +29,12 @@ from npl_cli.cli.common import (
     parse_date_option,
     resolve_as_of,
     resolve_lang,
-    stderr_console,
-    stdout_console,
 )
 from npl_cli.cli.loading import read_source
 from npl_cli.cli.output import write_rows
 from npl_cli.config import load_settings
 from npl_cli.pipeline import limitation as compute_limitation
+from npl_cli.render.console import stderr_console, stdout_console
 from npl_cli.render.limitation import render_limitation
 
 ALERT_EXIT_CODE = 3

@@ -25,12 +25,12 @@ from npl_cli.cli.common import (
     WorkspaceOpt,
     handle_errors,
     resolve_as_of,
-    stderr_console,
 )
 from npl_cli.cli.loading import read_ledger, workspace_path
 from npl_cli.cli.output import check_outputs
 from npl_cli.config import load_settings
 from npl_cli.ledger import Ledger
+from npl_cli.render.console import stderr_console
 from npl_cli.store import FileHash, Workspace
 from npl_cli.store.writer import SnapshotWriter
 from npl_cli.text import counted

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from npl_cli.cli.common import progress, stderr_console
 from npl_cli.cli.output import check_outputs
 from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import write_frame
 from npl_cli.ledger import Ledger, load_ledger
+from npl_cli.render.console import progress, stderr_console
 from npl_cli.text import counted
 
 

@@ -19,13 +19,13 @@ from npl_cli.cli.common import (
     handle_errors,
     parse_date_option,
     resolve_lang,
-    stdout_console,
 )
 from npl_cli.cli.loading import workspace_path
 from npl_cli.cli.output import check_outputs, write_rows
 from npl_cli.config import load_settings
 from npl_cli.errors import UsageError
 from npl_cli.pipeline import roll_rates
+from npl_cli.render.console import stdout_console
 from npl_cli.render.rolls import render_rolls
 from npl_cli.store import Workspace
 

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from npl_cli.cli.common import ConfigOpt, RulesOpt, handle_errors, stdout_console
+from npl_cli.cli.common import ConfigOpt, RulesOpt, handle_errors
 from npl_cli.cli.loading import read_ledger
 from npl_cli.config import defaults, load_settings, read_toml, validate_keys
 from npl_cli.errors import ConfigError
-from npl_cli.rules import compile_rules, describe, known_fields
+from npl_cli.render.console import stdout_console
+from npl_cli.render.rules import render_rules
+from npl_cli.rules import compile_rules, known_fields
 
 rules_app = typer.Typer(
     help="Show the debtor-type rules in force, or check a rules file.", no_args_is_help=True
@@ -33,14 +34,7 @@ def show(
     if as_json:
         typer.echo(json.dumps(settings.rules, ensure_ascii=False, indent=2))
         return
-    table = Table(
-        title="debtor-type rules (first match wins; otherwise unclassified)", title_justify="left"
-    )
-    for name in ("#", "rule", "type", "when"):
-        table.add_column(name, overflow="fold")
-    for number, rule in enumerate(compiled, start=1):
-        table.add_row(str(number), rule.name, rule.type, describe(rule.when))
-    stdout_console().print(table)
+    render_rules(compiled, stdout_console())
 
 
 @rules_app.command("check")

@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from npl_cli.cli.common import AsOfOpt, handle_errors, progress, resolve_as_of, stderr_console
+from npl_cli.cli.common import AsOfOpt, handle_errors, resolve_as_of
 from npl_cli.errors import UsageError
 from npl_cli.export import atomic_path, check_target, emit, write_bytes, write_csv, write_xlsx
+from npl_cli.render.console import progress, stderr_console
 from npl_cli.sample import HEADERS, generate
 
 

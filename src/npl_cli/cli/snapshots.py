@@ -14,11 +14,10 @@ from npl_cli.cli.common import (
     handle_errors,
     parse_date_option,
     resolve_lang,
-    stderr_console,
-    stdout_console,
 )
 from npl_cli.cli.loading import workspace_path
 from npl_cli.config import load_settings
+from npl_cli.render.console import stderr_console, stdout_console
 from npl_cli.render.workspace import render_snapshots
 from npl_cli.store import Workspace
 

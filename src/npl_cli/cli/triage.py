@@ -29,14 +29,13 @@ from npl_cli.cli.common import (
     handle_errors,
     resolve_as_of,
     resolve_lang,
-    stderr_console,
-    stdout_console,
 )
 from npl_cli.cli.loading import read_source
 from npl_cli.cli.output import write_rows
 from npl_cli.config import load_settings
 from npl_cli.pipeline import TriageFilters
 from npl_cli.pipeline import triage as compute_triage
+from npl_cli.render.console import stderr_console, stdout_console
 from npl_cli.render.triage import render_triage
 from npl_cli.text import counted
 

@@ -9,6 +9,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from npl_cli.schema import NAME_SEPARATORS
+
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}  # fmt: skip
 # an end date in any form the ledger reader accepts: 2027年3月31日, 2027-07-30, 2027/6/30,
@@ -21,7 +23,7 @@ _NUMBER = r"[0-9]+(?:\.[0-9]+)?|[零一二两三四五六七八九十]+|半"
 _DURATION_RE = re.compile(
     rf"({_NUMBER})\s*(年半|个半月|年|个月|月|日|天|years?|months?|days?)", re.IGNORECASE
 )
-GUARANTOR_SEPARATORS = r"[、，,;；/]+"
+GUARANTOR_SEPARATORS = NAME_SEPARATORS
 
 
 @dataclass(frozen=True)

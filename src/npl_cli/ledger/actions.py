@@ -13,7 +13,7 @@ import pandas as pd
 from npl_cli.errors import InputError
 from npl_cli.ledger import coerce
 from npl_cli.ledger.read import read_table
-from npl_cli.schema import ACTION_KINDS, COLUMN_BY_NAME, normalize_header
+from npl_cli.schema import ACTION_KINDS, COLUMN_BY_NAME, TOTAL_ROW_RE, normalize_header
 
 ACTION_ALIASES = {
     "loan_id": COLUMN_BY_NAME["loan_id"].aliases,
@@ -95,7 +95,7 @@ def read_actions(
     total = (
         text["loan_id"]
         .astype("string")
-        .str.contains("合计|总计|小计", regex=True)
+        .str.contains(TOTAL_ROW_RE, regex=True, case=False)
         .fillna(False)
         .to_numpy(dtype=bool)
     )

@@ -22,11 +22,11 @@ from npl_cli.schema import (
     AGING_SOURCES,
     COLUMN_BY_NAME,
     REQUIRED,
+    TOTAL_ROW_RE,
     canonical_for,
     normalize_header,
 )
 
-TOTAL_RE = r"^\s*(?:合\s*计|总\s*计|小\s*计|累\s*计|(?:sub|grand\s*)?total\b|sum\b)"
 REJECT_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
 # a cell read right, but not as its header says: said as information, not as a warning
 OWN_UNIT = "the cell gives its own unit (5万, 50000元), which is used instead of the header's"
@@ -187,8 +187,8 @@ def _non_data_reason(
     lead = columns[0]
     for column in columns[1:3]:
         lead = pc.coalesce(lead, column)
-    total = _flags(pc.match_substring_regex(lead, TOTAL_RE, ignore_case=True))
-    total |= _flags(pc.match_substring_regex(cells[id_header], TOTAL_RE, ignore_case=True))
+    total = _flags(pc.match_substring_regex(lead, TOTAL_ROW_RE, ignore_case=True))
+    total |= _flags(pc.match_substring_regex(cells[id_header], TOTAL_ROW_RE, ignore_case=True))
     reason = np.full(len(filled), None, dtype=object)
     reason[total] = "total row"
     reason[repeated] = "repeated header"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from npl_cli.schema import NAME_SEPARATORS
+
 ORGANISATION_WORDS = r"公司|厂|合作社|中心|商行|经营部|店|集团|银行|学校|医院|委员会"
 
 
@@ -102,4 +104,4 @@ def mask_for_screen(frame: pd.DataFrame, known: pd.DataFrame | None = None) -> p
 
 
 def _split_names(guarantors: pd.Series) -> pd.Series:
-    return guarantors.astype("string").str.split(r"[、，,;；/]+").explode().str.strip()
+    return guarantors.astype("string").str.split(NAME_SEPARATORS).explode().str.strip()

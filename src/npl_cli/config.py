@@ -50,7 +50,7 @@ class Settings:
 
     @property
     def rules(self) -> list[Mapping[str, Any]]:
-        return list(self.data.get("rules", []))
+        return list(self.data["rules"])
 
 
 def defaults() -> dict[str, Any]:

@@ -24,6 +24,7 @@ class LimitationResult:
     rows: pd.DataFrame  # the stable export columns, nearest first
     as_of: pd.Timestamp
     window_days: int
+    urgent_days: int  # [triage] urgent_days: the screen's first group of due deadlines
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # every deadline by status
     alert: bool = False  # something due, or expired since `since`
@@ -93,6 +94,7 @@ def limitation(
         rows=output_frame(computed, chosen, lang),
         as_of=as_of,
         window_days=options.window_days,
+        urgent_days=settings.typed.priority.urgent_days,
         notes=computed.notes,
         counts=counts,
         alert=bool(due.any() or newly_expired.any()),

@@ -18,7 +18,6 @@ WHOLE_VALUES = {"loan_id", "debtor_name", "party", "deadline", "act_by", "last_d
 SENTENCES = {"basis", "action"}
 CARD_LINES = [["kind", "deadline", "act_by", "last_day", "days_left", "balance"], ["basis"],
               ["action"]]  # fmt: skip
-URGENT_DAYS = 30
 
 
 GROUP_TITLES = {
@@ -32,9 +31,9 @@ GROUP_STYLES = {"expired": "red", "urgent": "bold red", "due": "yellow", "in_lit
                 "ok": "green", "met": "dim", "not_started": "dim"}  # fmt: skip
 
 
-def _groups(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def _groups(rows: pd.DataFrame, urgent_days: int) -> list[tuple[str, pd.DataFrame]]:
     status = rows["status"]
-    soon = (status == "due") & (rows["days_left"].astype("Float64") <= URGENT_DAYS).fillna(False)
+    soon = (status == "due") & (rows["days_left"].astype("Float64") <= urgent_days).fillna(False)
     return [
         ("expired", rows[status == "expired"]),
         ("urgent", rows[soon]),
@@ -65,12 +64,14 @@ def render_limitation(
             f"[green]nothing due within {result.window_days} days and nothing expired[/green]"
         )
     room = len(rows) if top is None else top
-    for group_name, group in _groups(rows):
+    for group_name, group in _groups(rows, result.urgent_days):
         if group.empty or room <= 0:
             continue
         listed = group.head(room)
         room -= len(listed)
-        title = GROUP_TITLES[lang][group_name].format(urgent=URGENT_DAYS, window=result.window_days)
+        title = GROUP_TITLES[lang][group_name].format(
+            urgent=result.urgent_days, window=result.window_days
+        )
         style = GROUP_STYLES[group_name]
         heading = f"{title}: {len(group):,}"
         if len(listed) < len(group):

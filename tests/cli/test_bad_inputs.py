@@ -298,3 +298,26 @@ def test_load_writes_its_rejects(tmp_path: Path, run: Any, monkeypatch: pytest.M
         '"i.csv",3,"贷款余额","1e400","balance is not a number"',
         '"i.csv",4,"贷款余额","Infinity","balance is not a number"',
     ]
+
+
+def test_a_utf8_line_inside_a_gb18030_file_is_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "借据号,借款人,贷款余额\nL1,张三,1\n".encode("gbk")
+        + "L2,李四王五,2\n".encode()
+        + "L3,赵六,3\n".encode("gbk")
+    )
+    ledger = load_ledger(path)
+    assert ledger.encoding == "gb18030"
+    assert ledger.problems[["row", "message", "severity"]].values.tolist() == [
+        [3, "this line is UTF-8 inside a GB18030 (GBK) file, so its text reads garbled; save "
+            "the file again in one encoding", "warning"],
+    ]  # fmt: skip
+    assert ledger.frame["debtor_name"].tolist()[::2] == ["张三", "赵六"]
+
+
+def test_utf8_lines_are_found_across_chunk_edges() -> None:
+    from npl_cli.ledger.read import utf8_lines
+
+    data = ("甲,乙\n".encode("gbk") + "丙,丁\n".encode() + b"plain\n") * 50
+    assert utf8_lines(data, chunk=7).tolist() == list(range(2, 151, 3))

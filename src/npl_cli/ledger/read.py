@@ -297,6 +297,10 @@ def read_csv(
         records = split_records(text, delimiter, width, first_line=body_start + 1)
         table, source_rows = records.table, records.lines
         blank_lines, malformed = records.blank_lines, records.malformed
+    notes = pd.DataFrame(columns=["source_row", "header", "note"])
+    if encoding == "gb18030":
+        garbled = utf8_lines(body) + body_start
+        notes = pd.DataFrame({"source_row": garbled, "header": None, "note": MIXED_ENCODING})
     return RawTable(
         cells=table.rename_columns(header.names),
         source_rows=source_rows,
@@ -305,7 +309,14 @@ def read_csv(
         encoding=encoding,
         blank_rows=len(blank_lines),
         malformed=malformed,
+        cell_notes=notes,
     )
+
+
+MIXED_ENCODING = (
+    "this line is UTF-8 inside a GB18030 (GBK) file, so its text reads garbled; save the file "
+    "again in one encoding"
+)
 
 
 def _line_count(body: pa.Buffer) -> int:
@@ -471,3 +482,41 @@ def _malformed(number: int, text: str, fields: int, width: int) -> dict[str, obj
         "fields": fields,
         "reason": f"{fields} fields where the header has {width}; fix the quoting or delimiters",
     }
+
+
+def utf8_lines(data: bytes | pa.Buffer, chunk: int = 8 << 20) -> np.ndarray:
+    """1-based numbers of the lines that are valid UTF-8 with non-ASCII text — in a file read
+    as GB18030 such a line is garbled (a GBK line of Chinese is almost never valid UTF-8).
+    Each lead byte must be followed by exactly the continuation bytes it announces; checked
+    for every byte at once, in chunks that end at a line break (bounded memory)."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    found: list[np.ndarray] = []
+    start, first_line = 0, 1
+    while start < len(raw):
+        end = min(start + chunk, len(raw))
+        while end < len(raw) and raw[end - 1] != 10:  # finish the line
+            ahead = np.flatnonzero(raw[end : end + 65536] == 10)
+            end = end + int(ahead[0]) + 1 if len(ahead) else min(end + 65536, len(raw))
+        lines, count = _utf8_lines_in(raw[start:end])
+        found.append(lines + first_line)
+        start, first_line = end, first_line + count
+    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+
+
+def _utf8_lines_in(raw: np.ndarray) -> tuple[np.ndarray, int]:
+    """(0-based UTF-8-looking lines of the chunk, its number of lines)."""
+    continuation = (raw >= 0x80) & (raw < 0xC0)
+    size = np.zeros(len(raw), dtype=np.int8)  # continuation bytes a lead announces
+    size[(raw >= 0xC2) & (raw < 0xE0)] = 1
+    size[(raw >= 0xE0) & (raw < 0xF0)] = 2
+    size[(raw >= 0xF0) & (raw < 0xF5)] = 3
+    expected = np.zeros(len(raw), dtype=bool)
+    for shift in (1, 2, 3):
+        expected[shift:] |= size[:-shift] >= shift
+    bad = (continuation != expected) | (raw == 0xC0) | (raw == 0xC1) | (raw >= 0xF5)
+    starts = np.flatnonzero(raw == 10) + 1
+    starts = np.concatenate(([0], starts[starts < len(raw)]))  # each line keeps its break
+    count = len(starts)
+    broken = np.logical_or.reduceat(bad, starts)
+    wide = np.logical_or.reduceat(raw >= 0x80, starts)
+    return np.flatnonzero(wide & ~broken).astype(np.int64), count

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from npl_cli.cli import choices
 from npl_cli.cli.common import (
     AsOfOpt,
     ConfigOpt,
@@ -40,13 +40,6 @@ from npl_cli.render.limitation import render_limitation
 ALERT_EXIT_CODE = 3
 
 
-class Kind(StrEnum):
-    claim_limitation = "claim_limitation"
-    guarantee_period = "guarantee_period"
-    guarantee_limitation = "guarantee_limitation"
-    enforcement = "enforcement"
-
-
 @handle_errors
 def limitation(
     ledger: OptionalLedgerArg = None,
@@ -68,7 +61,14 @@ def limitation(
         typer.Option("--expired/--no-expired", help="List the expired deadlines too (default)."),
     ] = True,
     kind: Annotated[
-        list[Kind] | None, typer.Option("--kind", "-k", help="Only this kind (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="Only this kind, as a code or words: claim_limitation/诉讼时效, "
+            "guarantee_period/保证期间, guarantee_limitation/保证债务诉讼时效, "
+            "enforcement/申请执行期间 (repeatable).",
+        ),
     ] = None,
     as_of: AsOfOpt = None,
     strict_evidence: StrictEvidenceOpt = False,
@@ -138,7 +138,7 @@ def limitation(
         days=days,
         everything=everything,
         expired=expired,
-        kinds=[k.value for k in kind or []],
+        kinds=list(choices.deadline_kinds(kind)),
         strict_evidence=strict_evidence,
         since=since_day,
     )

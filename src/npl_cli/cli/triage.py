@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from npl_cli.cli import choices
 from npl_cli.cli.common import (
     AsOfOpt,
     ConfigOpt,
@@ -45,14 +46,6 @@ class By(StrEnum):
     loan = "loan"
 
 
-class DebtorType(StrEnum):
-    accidental = "accidental"
-    hardship = "hardship"
-    irresponsible = "irresponsible"
-    malicious = "malicious"
-    unclassified = "unclassified"
-
-
 Many = list[str] | None
 
 
@@ -80,15 +73,23 @@ def triage(
         ),
     ] = None,
     band: Annotated[
-        Many, typer.Option("--band", help="Only these aging bands, e.g. M3 (repeatable).")
+        Many,
+        typer.Option("--band", help="Only these aging bands, e.g. M3 or m3 (repeatable)."),
     ] = None,
     debtor_type: Annotated[
-        list[DebtorType] | None,
-        typer.Option("--type", help="Only these debtor types (repeatable)."),
+        Many,
+        typer.Option(
+            "--type",
+            help="Only these debtor types, as codes or words: accidental/偶然型, hardship/困难型, "
+            "irresponsible/不负责任型, malicious/不良型, unclassified/待调研 (repeatable).",
+        ),
     ] = None,
     min_balance: Annotated[
-        float | None,
-        typer.Option("--min-balance", min=0, help="Only rows with at least this balance (yuan)."),
+        str | None,
+        typer.Option(
+            "--min-balance",
+            help="Only rows with at least this balance, in yuan: 100000, 100,000 or 10万.",
+        ),
     ] = None,
     include_current: Annotated[
         bool,
@@ -143,9 +144,9 @@ def triage(
         regions=tuple(region or ()),
         customer_types=tuple(customer_type or ()),
         products=tuple(product or ()),
-        bands=tuple(band or ()),
-        types=tuple(t.value for t in debtor_type or ()),
-        min_balance=min_balance,
+        bands=choices.bands(band, settings.typed.aging.band_names),
+        types=choices.debtor_types(debtor_type),
+        min_balance=choices.amount(min_balance, "--min-balance"),
         include_current=include_current,
     )
     to_screen = fmt is Format.table and output is None

@@ -1,0 +1,62 @@
+"""Filter values are checked and read as a desk user types them (either language, any case,
+amounts as written); anything else is exit 2 naming what is allowed, never an empty list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import write_csv
+
+ROWS = [["借据号", "借款人", "贷款余额", "到期日", "逾期起始日", "联系状态"],
+        ["L1", "张三", "120000", "2024-01-31", "2024-01-31", "失联"],
+        ["L2", "李四", "80000", "2026-09-30", "2026-09-30", "正常"]]  # fmt: skip
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "l.csv", ROWS)
+
+
+def ranked(run: Any, *args: str) -> list[str]:
+    result = run("triage", "l.csv", "--as-of", "2026-11-30", "-f", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return [row["debtor_name"] for row in json.loads(result.stdout)]
+
+
+def test_values_in_either_language_and_any_case(ledger: Path, run: Any) -> None:
+    assert ranked(run) == ["张三", "李四"]
+    assert ranked(run, "--type", "不良型") == ranked(run, "--type", "Malicious") == ["张三"]
+    assert ranked(run, "--band", "m3") == ["李四"]  # 61 days past due: M3 (61-90)
+    assert ranked(run, "--min-balance", "10万") == ranked(run, "--min-balance", "100,000")
+    assert ranked(run, "--min-balance", "10万") == ["张三"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--band", "M9"], "--band 'M9': not one of M0, M1, M2, M3, M4, M5, M6, M6+; did you "
+         "mean 'M6'?"),
+        (["--type", "坏人"], "--type '坏人': not one of accidental (偶然型), hardship (困难型), "
+         "irresponsible (不负责任型), malicious (不良型), unclassified (待调研)"),
+        (["--min-balance", "10w"], "--min-balance '10w': not an amount; use 100000, 100,000 "
+         "or 10万"),
+    ],
+)  # fmt: skip
+def test_unknown_values_are_exit_2_naming_the_allowed(
+    ledger: Path, run: Any, args: list[str], message: str
+) -> None:
+    result = run("triage", "l.csv", *args)
+    assert (result.exit_code, result.stderr) == (2, f"npl: error: {message}\n")
+
+
+def test_kinds_in_chinese_and_a_misspelt_one(ledger: Path, run: Any) -> None:
+    chinese = run("limitation", "l.csv", "--as-of", "2026-11-30", "--all", "-k", "诉讼时效",
+                  "-f", "json")  # fmt: skip
+    assert {row["kind"] for row in json.loads(chinese.stdout)} == {"claim_limitation"}
+    wrong = run("limitation", "l.csv", "-k", "guarantee")
+    assert wrong.exit_code == 2
+    assert wrong.stderr.endswith("; did you mean 'guarantee_period'?\n")

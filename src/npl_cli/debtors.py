@@ -19,7 +19,7 @@ TEXT_JOIN = "；"
 TEXT_COLUMNS = ("contact_status", "overdue_reason", "notes", "product", "ethnicity",
                 "collateral", "guarantors")  # fmt: skip
 FIRST_COLUMNS = ("debtor_id", "debtor_name", "region", "customer_type", "branch", "officer",
-                 "occupation", "phone", "ledger_class", "ledger_class_code")  # fmt: skip
+                 "occupation", "phone", "address", "ledger_class", "ledger_class_code")  # fmt: skip
 MAX_COLUMNS = ("dpd", "risk_class_code", "broken_promises", "overdue_count",
                "last_payment_date", "last_collection_date", "judgment_effective_on",
                "lawsuit_filed_on")  # fmt: skip

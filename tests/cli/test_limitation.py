@@ -42,6 +42,10 @@ def test_csv_columns_and_values(tmp_path: Path, run: Any) -> None:
         "action",
         "balance",
         "last_day",
+        "officer",
+        "branch",
+        "phone",
+        "address",
     ]
     # Art 203: 2026-12-20 is a Sunday, so the legal last day is Monday 2026-12-21
     assert [r[12] for r in rows[1:]] == ["2025-06-30", "2026-12-21"]

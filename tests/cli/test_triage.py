@@ -189,7 +189,7 @@ def test_exports_never_carry_formulas(tmp_path: Path, run: Any) -> None:
     cell = sheet.cell(row=2, column=headers.index("debtor_name") + 1)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x","y")', "s")
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:S2"
+    assert sheet.auto_filter.ref == "A1:Y2"
     balance = sheet.cell(row=2, column=headers.index("balance") + 1)
     assert (balance.value, balance.number_format) == (1000, "#,##0.00")
     deadline = sheet.cell(row=2, column=headers.index("next_deadline") + 1)
@@ -346,3 +346,24 @@ def test_no_id_or_amount_is_split_at_any_width(
     for row in rows:
         for whole in (row["debtor_id"], f"{row['balance']:,.0f}"):
             assert whole in screen, (width, whole)
+
+
+def test_files_carry_what_a_collector_needs_in_full(tmp_path: Path, run: Any) -> None:
+    """Appended after the columns scripts read: officer, branch, phone, address, guarantors,
+    and the act-by date of the next deadline (2027-01-31 is a Sunday: act by Friday the 29th)."""
+    write_csv(
+        tmp_path / "l.csv",
+        [
+            ["借据号", "借款人", "贷款余额", "到期日", "逾期起始日", "客户经理", "经办机构",
+             "联系电话", "地址", "保证人"],
+            ["L1", "张三", "5000", "2024-01-31", "2024-01-31", "郑涛", "河口支行",
+             "13912345678", "青山乡柳树村3组12号", "李四、王五"],
+        ],
+    )  # fmt: skip
+    result = run("triage", "l.csv", "--as-of", "2026-11-30", "-f", "json")
+    row = json.loads(result.stdout)[0]
+    tail = {k: row[k] for k in ("officer", "branch", "phone", "address", "guarantors")}
+    assert tail == {"officer": "郑涛", "branch": "河口支行", "phone": "13912345678",
+                    "address": "青山乡柳树村3组12号", "guarantors": "李四、王五"}  # fmt: skip
+    assert (row["next_deadline"], row["next_act_by"]) == ("2027-01-31", "2027-01-29")
+    assert list(row)[-6:] == ["officer", "branch", "phone", "address", "guarantors", "next_act_by"]

@@ -19,7 +19,7 @@ from npl_cli.text import join_present, one_chunk_strings
 
 OUTPUT_COLUMNS = [
     "loan_id", "debtor_id", "debtor_name", "party", "kind", "deadline", "act_by", "days_left",
-    "status", "basis", "action", "balance", "last_day",
+    "status", "basis", "action", "balance", "last_day", "officer", "branch", "phone", "address",
 ]  # fmt: skip
 
 
@@ -243,6 +243,7 @@ def output_frame(deadlines: Deadlines, rows: pd.DataFrame, lang: str = "en") -> 
         "action": _action_text(rows, words).to_pandas(),
         "balance": loans["balance"].to_numpy(dtype=float)[position],
         "last_day": rows["last_day"].to_numpy(),
+        **{name: loan_column(name) for name in ("officer", "branch", "phone", "address")},
     })  # fmt: skip
     return out[OUTPUT_COLUMNS]
 

@@ -25,7 +25,7 @@ from npl_cli.deadlines import (
 from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
 from npl_cli.errors import InputError
 from npl_cli.ledger import Ledger
-from npl_cli.periods import days_between
+from npl_cli.periods import act_by, days_between
 from npl_cli.pipeline.limitation import deadline_settings
 from npl_cli.priority import flags, reasons, score, tactics
 from npl_cli.rules import classify, compile_rules, fields_used, known_fields
@@ -64,16 +64,20 @@ class TriageResult:
 
 
 FLAG_TEXT = ("contact_status", "notes", "ethnicity")  # read by the reasons and tactics
+# what a collector needs to act, after the columns scripts already read (files carry them in
+# full; screens mask them)
+COLLECTOR_COLUMNS = ["officer", "branch", "phone", "address", "guarantors", "next_act_by"]
 DEBTOR_COLUMNS = [
     "rank", "debtor_id", "debtor_name", "loans", "balance", "dpd", "band", "risk_class",
     "under_classified", "debtor_type", "rule", "next_deadline", "next_deadline_kind",
     "days_left", "priority", "tactics", "reasons", "region", "customer_type",
+    *COLLECTOR_COLUMNS,
 ]  # fmt: skip
 LOAN_COLUMNS = [
     "rank", "loan_id", "debtor_id", "debtor_name", "loans", "balance", "dpd", "band",
     "risk_class", "ledger_class", "under_classified", "debtor_type", "rule", "next_deadline",
     "next_deadline_kind", "days_left", "priority", "tactics", "reasons", "region",
-    "customer_type",
+    "customer_type", *COLLECTOR_COLUMNS,
 ]  # fmt: skip
 
 
@@ -110,6 +114,7 @@ def _unit_frame(
     unit = pd.concat([base.reset_index(drop=True), nearest], axis=1)
     today = pd.Timestamp(as_of).normalize().to_datetime64().astype("datetime64[ns]")
     unit["days_left"] = days_between(unit["next_deadline"].to_numpy(), today)
+    unit["next_act_by"] = act_by(unit["next_deadline"].to_numpy())
     unit["band"] = bands(unit["dpd"].to_numpy(), aging)
     codes = unit["risk_class_code"].to_numpy().astype(np.int8)
     unit["risk_class"] = pd.Categorical.from_codes(
@@ -246,7 +251,7 @@ def triage(
     text_fields = [
         c
         for c in TEXT_COLUMNS
-        if c in used or c in FLAG_TEXT or (c == "product" and filters.products)
+        if c in used or c in FLAG_TEXT or c == "guarantors" or (c == "product" and filters.products)
     ]
     extra_fields = [c for c in ledger.extra_columns if c in used]
     with ThreadPoolExecutor(max_workers=2) as pool:

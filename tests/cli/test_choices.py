@@ -60,3 +60,23 @@ def test_kinds_in_chinese_and_a_misspelt_one(ledger: Path, run: Any) -> None:
     wrong = run("limitation", "l.csv", "-k", "guarantee")
     assert wrong.exit_code == 2
     assert wrong.stderr.endswith("; did you mean 'guarantee_period'?\n")
+
+
+def test_one_officers_or_branchs_list(tmp_path: Path, run: Any, ledger: Path) -> None:
+    write_csv(
+        tmp_path / "o.csv",
+        [["借据号", "借款人", "贷款余额", "到期日", "客户经理", "支行"],
+         ["L1", "张三", "1000", "2024-01-01", "郑涛", "河口支行"],
+         ["L2", "李四", "2000", "2024-02-01", "王芳", "城关支行"],
+         ["L3", "王五", "3000", "2024-03-01", "郑涛", "城关支行"]],
+    )  # fmt: skip
+    worklist = run("triage", "o.csv", "--as-of", "2026-11-30", "--officer", "郑涛", "-f", "json")
+    assert sorted(r["debtor_name"] for r in json.loads(worklist.stdout)) == ["张三", "王五"]
+    due = run("limitation", "o.csv", "--as-of", "2026-11-30", "--all", "--branch", "城关支行",
+              "--officer", "郑涛", "-f", "json")  # fmt: skip
+    assert [r["loan_id"] for r in json.loads(due.stdout)] == ["L3"]
+    missing = run("limitation", "l.csv", "--officer", "郑涛")
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        "npl: error: --officer: the ledger has no officer column\n",
+    )

@@ -130,6 +130,14 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Compute as of this date (YYYY-MM-DD; default: today)."),
 ]
+OfficerOpt = Annotated[
+    list[str] | None,
+    typer.Option("--officer", help="Only this officer's loans (客户经理; exact name, repeatable)."),
+]
+BranchOpt = Annotated[
+    list[str] | None,
+    typer.Option("--branch", help="Only this branch's loans (支行; exact name, repeatable)."),
+]
 TimeoutOpt = Annotated[
     float,
     typer.Option(

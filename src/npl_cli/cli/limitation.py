@@ -9,6 +9,7 @@ import typer
 from npl_cli.cli import choices
 from npl_cli.cli.common import (
     AsOfOpt,
+    BranchOpt,
     ConfigOpt,
     EncodingOpt,
     Format,
@@ -16,6 +17,7 @@ from npl_cli.cli.common import (
     HeaderRowOpt,
     LangOpt,
     NoMaskOpt,
+    OfficerOpt,
     OptionalLedgerArg,
     OutputOpt,
     RejectsOpt,
@@ -71,6 +73,8 @@ def limitation(
         ),
     ] = None,
     as_of: AsOfOpt = None,
+    officer: OfficerOpt = None,
+    branch: BranchOpt = None,
     strict_evidence: StrictEvidenceOpt = False,
     exit_code: Annotated[
         bool,
@@ -139,6 +143,8 @@ def limitation(
         everything=everything,
         expired=expired,
         kinds=list(choices.deadline_kinds(kind)),
+        officers=[o.strip() for o in officer or ()],
+        branches=[b.strip() for b in branch or ()],
         strict_evidence=strict_evidence,
         since=since_day,
     )

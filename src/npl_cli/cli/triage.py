@@ -10,6 +10,7 @@ import typer
 from npl_cli.cli import choices
 from npl_cli.cli.common import (
     AsOfOpt,
+    BranchOpt,
     ConfigOpt,
     EncodingOpt,
     Format,
@@ -17,6 +18,7 @@ from npl_cli.cli.common import (
     HeaderRowOpt,
     LangOpt,
     NoMaskOpt,
+    OfficerOpt,
     OptionalLedgerArg,
     OutputOpt,
     RejectsOpt,
@@ -53,6 +55,8 @@ Many = list[str] | None
 def triage(
     ledger: OptionalLedgerArg = None,
     as_of: AsOfOpt = None,
+    officer: OfficerOpt = None,
+    branch: BranchOpt = None,
     by: Annotated[By, typer.Option("--by", help="One row per debtor or per loan.")] = By.debtor,
     region: Annotated[
         Many,
@@ -148,6 +152,8 @@ def triage(
         types=choices.debtor_types(debtor_type),
         min_balance=choices.amount(min_balance, "--min-balance"),
         include_current=include_current,
+        officers=tuple(o.strip() for o in officer or ()),
+        branches=tuple(b.strip() for b in branch or ()),
     )
     to_screen = fmt is Format.table and output is None
     result = compute_triage(

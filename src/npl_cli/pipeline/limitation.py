@@ -57,6 +57,8 @@ def limitation(
     since: pd.Timestamp | None = None,
     events: pd.DataFrame | None = None,
     lang: str = "en",
+    officers: Sequence[str] = (),
+    branches: Sequence[str] = (),
 ) -> LimitationResult:
     """Deadlines due within the window and the expired ones (or all), nearest first; basis
     and action in the words of `lang`."""
@@ -79,6 +81,7 @@ def limitation(
         expired=expired,
         kinds=kinds,
     )
+    chosen = _for_people(chosen, computed.loans, {"officer": officers, "branch": branches})
     since = since if since is not None else as_of - pd.Timedelta(days=30)
     status = table["status"].astype(str).to_numpy(dtype=object)
     deadline = table["deadline"].to_numpy(dtype="datetime64[ns]")
@@ -99,3 +102,18 @@ def limitation(
         counts=counts,
         alert=bool(due.any() or newly_expired.any()),
     )
+
+
+def _for_people(
+    rows: pd.DataFrame, loans: pd.DataFrame, wanted: dict[str, Sequence[str]]
+) -> pd.DataFrame:
+    """The rows of loans kept by --officer / --branch (exact names)."""
+    keep = np.ones(len(rows), dtype=bool)
+    for column, names in wanted.items():
+        if not names:
+            continue
+        if column not in loans:
+            raise InputError(f"--{column}: the ledger has no {column} column")
+        values = loans[column].astype("string").str.strip().to_numpy(dtype=object)
+        keep &= np.isin(values[rows["loan"].to_numpy()], list(names))
+    return rows[keep].reset_index(drop=True)

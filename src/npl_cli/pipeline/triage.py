@@ -49,6 +49,8 @@ class TriageFilters:
     types: tuple[str, ...] = ()
     min_balance: float | None = None
     include_current: bool = False  # debtors with nothing overdue and no deadline due
+    officers: tuple[str, ...] = ()  # exact names: one officer's list is theirs alone
+    branches: tuple[str, ...] = ()
 
 
 @dataclass
@@ -162,6 +164,8 @@ def _apply_filters(
         ("product", filters.products, "product"),
         ("band", filters.bands, "band"),
         ("type", filters.types, "debtor_type"),
+        ("officer", filters.officers, "officer"),
+        ("branch", filters.branches, "branch"),
     ]
     for label, wanted, column in checks:
         if not wanted:
@@ -169,8 +173,8 @@ def _apply_filters(
         if column not in unit:
             raise InputError(f"--{label.replace(' ', '-')}: the ledger has no {column} column")
         values = unit[column].astype(str)
-        if column in ("band", "debtor_type"):
-            mask = values.isin(wanted).to_numpy()
+        if column in ("band", "debtor_type", "officer", "branch"):
+            mask = values.str.strip().isin(wanted).to_numpy()
         else:
             mask = contains_any(unit[column], wanted)
         unit = unit[mask]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import os
@@ -140,9 +141,21 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
     return pa.table(arrays)
 
 
-def write_csv(frame: pd.DataFrame, sink: IO[bytes]) -> None:
+CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+
+
+def write_csv(frame: pd.DataFrame, sink: IO[bytes], encoding: str = "utf-8") -> None:
+    """Defused CSV in `encoding` (utf-8-sig: with a BOM; gb18030: what old Excel expects)."""
     table = _arrow_table(defuse_text(frame))
-    pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    options = pacsv.WriteOptions(quoting_style="needed")
+    if encoding == "gb18030":
+        buffer = pa.BufferOutputStream()
+        pacsv.write_csv(table, buffer, write_options=options)
+        sink.write(buffer.getvalue().to_pybytes().decode("utf-8").encode("gb18030"))
+        return
+    if encoding == "utf-8-sig":
+        sink.write(codecs.BOM_UTF8)
+    pacsv.write_csv(table, sink, write_options=options)
 
 
 def defuse_arrow(table: pa.Table) -> pa.Table:
@@ -350,8 +363,11 @@ def write_frame(
     meta: Mapping[str, Any] | None = None,
     amount_columns: Iterable[str] = (),
     sheet: str = "npl",
+    csv_encoding: str = "utf-8-sig",
 ) -> None:
-    """Write `frame` as `fmt` to `output` (atomically) or to stdout."""
+    """Write `frame` as `fmt` to `output` (atomically) or to stdout. A CSV file is UTF-8 with
+    a BOM unless `csv_encoding` says otherwise, so that Excel shows its Chinese; CSV on stdout
+    is plain UTF-8 for the next program."""
     if fmt == "xlsx":
         if output is None:
             raise UsageError("--format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)")
@@ -359,7 +375,7 @@ def write_frame(
             write_xlsx(frame, temporary, sheet=sheet, amount_columns=amount_columns)
         return
     writers: dict[str, Callable[[IO[bytes]], None]] = {
-        "csv": lambda sink: write_csv(frame, sink),
+        "csv": lambda sink: write_csv(frame, sink, csv_encoding if output else "utf-8"),
         "json": lambda sink: write_json(frame, sink, meta),
         "jsonl": lambda sink: write_jsonl(frame, sink),
     }

@@ -291,7 +291,7 @@ def test_load_writes_its_rejects(tmp_path: Path, run: Any, monkeypatch: pytest.M
     path = CORPUS["infinite"](tmp_path)
     result = run("load", str(path), "--as-of", "2026-10-31", "--rejects", "r.csv")
     assert result.exit_code == 0, result.stderr
-    lines = (tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()
+    lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()  # Excel-ready BOM
     assert lines == [
         '"source_file","source_row","column","value","reason"',
         '"i.csv",2,"贷款余额","inf","balance is not a number"',

@@ -99,7 +99,7 @@ def test_rejects_file_is_written(tmp_path: Path, run: Any) -> None:
     write_csv(tmp_path / "l.csv", [["借据号", "贷款余额"], ["L1", "x"], ["L2", "1"]])
     result = run("inspect", "l.csv", "--rejects", "rejects.csv")
     assert result.exit_code == 0
-    assert (tmp_path / "rejects.csv").read_text(encoding="utf-8").splitlines() == [
+    assert (tmp_path / "rejects.csv").read_text(encoding="utf-8-sig").splitlines() == [
         '"source_file","source_row","column","value","reason"',
         '"l.csv",2,"贷款余额","x","balance is not a number"',
     ]

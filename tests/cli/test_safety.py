@@ -87,7 +87,7 @@ def test_a_symlink_is_written_through_to_its_target(tmp_path: Path, run: Any) ->
     result = run("limitation", "l.csv", "--as-of", "2026-11-30", "-f", "csv", "-o", "link.csv")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "link.csv").is_symlink()
-    rows = list(csv.reader(io.StringIO((tmp_path / "target.csv").read_text())))
+    rows = list(csv.reader(io.StringIO((tmp_path / "target.csv").read_text("utf-8-sig"))))
     assert [row[0] for row in rows] == ["loan_id", "L1"]
 
 

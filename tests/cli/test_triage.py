@@ -309,7 +309,13 @@ def test_the_output_suffix_picks_the_format_when_none_is_given(tmp_path: Path, r
     assert run("triage", "l.csv", "--as-of", "2026-11-30", "-o", "w.json").exit_code == 0
     assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))[0]["debtor_name"] == "张三"
     assert run("triage", "l.csv", "--as-of", "2026-11-30", "-o", "w.txt").exit_code == 0
-    assert (tmp_path / "w.txt").read_text(encoding="utf-8").startswith('"rank","debtor_id"')
+    # a CSV file is UTF-8 with a BOM (Excel shows its Chinese); on stdout it is plain UTF-8
+    assert (tmp_path / "w.txt").read_text(encoding="utf-8").startswith('\ufeff"rank","debtor_id"')
+    for encoding, head in (("utf-8", b'"rank"'), ("gb18030", b'"rank"')):
+        run("triage", "l.csv", "--as-of", "2026-11-30", "-o", "e.csv",
+            "--output-encoding", encoding)  # fmt: skip
+        data = (tmp_path / "e.csv").read_bytes()
+        assert data.startswith(head) and "张三".encode(encoding) in data
     inspected = run("inspect", "l.csv", "-o", "i.csv")
     assert (inspected.exit_code, inspected.stderr) == (
         2,

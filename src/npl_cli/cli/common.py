@@ -138,6 +138,22 @@ BranchOpt = Annotated[
     list[str] | None,
     typer.Option("--branch", help="Only this branch's loans (支行; exact name, repeatable)."),
 ]
+
+
+class CsvEncoding(StrEnum):
+    utf8_bom = "utf-8-sig"
+    utf8 = "utf-8"
+    gb18030 = "gb18030"
+
+
+OutputEncodingOpt = Annotated[
+    CsvEncoding,
+    typer.Option(
+        "--output-encoding",
+        help="Encoding of a CSV file written with -o: utf-8-sig (UTF-8 with a BOM, so Excel "
+        "shows Chinese; the default), utf-8, or gb18030. CSV on stdout is plain UTF-8.",
+    ),
+]
 TimeoutOpt = Annotated[
     float,
     typer.Option(

@@ -11,6 +11,7 @@ from npl_cli.cli.common import (
     AsOfOpt,
     BranchOpt,
     ConfigOpt,
+    CsvEncoding,
     EncodingOpt,
     Format,
     FormatOpt,
@@ -19,6 +20,7 @@ from npl_cli.cli.common import (
     NoMaskOpt,
     OfficerOpt,
     OptionalLedgerArg,
+    OutputEncodingOpt,
     OutputOpt,
     RejectsOpt,
     SheetOpt,
@@ -106,6 +108,7 @@ def limitation(
     encoding: EncodingOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    output_encoding: OutputEncodingOpt = CsvEncoding.utf8_bom,
     lang: LangOpt = None,
     no_mask: NoMaskOpt = False,
     config: ConfigOpt = None,
@@ -166,6 +169,12 @@ def limitation(
             top=shown,
         )
     else:
-        write_rows(result.rows, file_format(fmt, output), output, sheet="deadlines")
+        write_rows(
+            result.rows,
+            file_format(fmt, output),
+            output,
+            sheet="deadlines",
+            csv_encoding=output_encoding.value,
+        )
     if exit_code and result.alert:
         raise typer.Exit(ALERT_EXIT_CODE)

@@ -18,8 +18,12 @@ def write_rows(
     *,
     sheet: str,
     amount_columns: tuple[str, ...] = ("balance",),
+    csv_encoding: str = "utf-8-sig",
 ) -> None:
-    write_frame(frame, fmt.value, output, sheet=sheet, amount_columns=amount_columns)
+    write_frame(
+        frame, fmt.value, output, sheet=sheet, amount_columns=amount_columns,
+        csv_encoding=csv_encoding,
+    )  # fmt: skip
 
 
 def check_outputs(

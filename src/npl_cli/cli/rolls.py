@@ -9,9 +9,11 @@ import typer
 
 from npl_cli.cli.common import (
     ConfigOpt,
+    CsvEncoding,
     Format,
     FormatOpt,
     LangOpt,
+    OutputEncodingOpt,
     OutputOpt,
     TimeoutOpt,
     WorkspaceOpt,
@@ -41,6 +43,7 @@ def rolls(
     ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    output_encoding: OutputEncodingOpt = CsvEncoding.utf8_bom,
     lang: LangOpt = None,
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
@@ -68,4 +71,10 @@ def rolls(
     if fmt is Format.table and output is None:
         render_rolls(result, stdout_console(), lang=resolve_lang(lang, settings.lang))
         return
-    write_rows(result.rows, file_format(fmt, output), output, sheet="rolls")
+    write_rows(
+        result.rows,
+        file_format(fmt, output),
+        output,
+        sheet="rolls",
+        csv_encoding=output_encoding.value,
+    )

@@ -12,6 +12,7 @@ from npl_cli.cli.common import (
     AsOfOpt,
     BranchOpt,
     ConfigOpt,
+    CsvEncoding,
     EncodingOpt,
     Format,
     FormatOpt,
@@ -20,6 +21,7 @@ from npl_cli.cli.common import (
     NoMaskOpt,
     OfficerOpt,
     OptionalLedgerArg,
+    OutputEncodingOpt,
     OutputOpt,
     RejectsOpt,
     RulesOpt,
@@ -113,6 +115,7 @@ def triage(
     ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    output_encoding: OutputEncodingOpt = CsvEncoding.utf8_bom,
     lang: LangOpt = None,
     no_mask: NoMaskOpt = False,
     config: ConfigOpt = None,
@@ -179,4 +182,10 @@ def triage(
         shown = top or settings.typed.triage_top
         render_triage(result, stdout_console(), lang=language, mask=not no_mask, top=shown)
         return
-    write_rows(result.rows, file_format(fmt, output), output, sheet="worklist")
+    write_rows(
+        result.rows,
+        file_format(fmt, output),
+        output,
+        sheet="worklist",
+        csv_encoding=output_encoding.value,
+    )

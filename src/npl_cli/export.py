@@ -401,6 +401,6 @@ def write_bytes(data: bytes) -> Callable[[IO[bytes]], None]:
     return write
 
 
-def write_json_object(payload: Mapping[str, Any], output: Path | None) -> None:
+def write_json_object(payload: Mapping[str, Any] | list[Any], output: Path | None) -> None:
     data = (json.dumps(payload, ensure_ascii=False, indent=2, default=_plain) + "\n").encode()
     emit(write_bytes(data), output)

@@ -80,3 +80,32 @@ def test_one_officers_or_branchs_list(tmp_path: Path, run: Any, ledger: Path) ->
         2,
         "npl: error: --officer: the ledger has no officer column\n",
     )
+
+
+def test_one_format_option_checked_before_any_work(
+    ledger: Path, run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """-f xlsx without -o, or -o with a suffix npl does not write, fails before the ledger is
+    even read (a missing ledger is not the error reported)."""
+    assert run("triage", "missing.csv", "-f", "xlsx").stderr == (
+        "npl: error: --format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)\n"
+    )
+    assert run("limitation", "missing.csv", "-o", "x.docx").stderr == (
+        "npl: error: -o x.docx: npl writes .csv, .json, .jsonl or .xlsx files; name one of "
+        "those, or give --format\n"
+    )
+    monkeypatch.setenv("NPL_WORKSPACE", str(tmp_path / "ws.duckdb"))
+    assert run("load", "l.csv", "--as-of", "2026-10-31").exit_code == 0
+    assert (
+        run("action", "add", "L1", "call", "--date", "2026-11-02", "--note", "无人接听").exit_code
+        == 0
+    )
+    listed = run("action", "list", "-f", "json")
+    assert [(a["loan_id"], a["kind"]) for a in json.loads(listed.stdout)] == [("L1", "call")]
+    assert run("action", "list", "-o", "a.xlsx").exit_code == 0
+    assert (tmp_path / "a.xlsx").stat().st_size > 0
+    rules = json.loads(run("rules", "show", "-f", "json").stdout)
+    assert rules[0]["name"] == "lost_contact"
+    info = run("workspace")
+    assert "snapshots" in info.stdout and not info.stdout.lstrip().startswith("{")
+    assert json.loads(run("workspace", "-f", "json").stdout)["snapshots"] == 1

@@ -46,7 +46,7 @@ def error_line(result: Any) -> str:
         ["limitation", "-f", "csv", "-o", "ws.duckdb"],
         ["triage", "-f", "csv", "-o", "ws.duckdb"],
         ["history", "L1", "-f", "json", "-o", "ws.duckdb"],
-        ["triage", "l.csv", "-w", "ws.duckdb", "-o", "ws.duckdb"],
+        ["triage", "l.csv", "-w", "ws.duckdb", "-f", "csv", "-o", "ws.duckdb"],
     ],
 )
 def test_output_onto_the_workspace_is_refused(run: Any, loaded: Path, args: list[str]) -> None:

@@ -319,7 +319,7 @@ def test_the_output_suffix_picks_the_format_when_none_is_given(tmp_path: Path, r
     inspected = run("inspect", "l.csv", "-o", "i.csv")
     assert (inspected.exit_code, inspected.stderr) == (
         2,
-        "npl: error: inspect prints a table, or writes --format json\n",
+        "npl: error: --format csv: this command writes table or json\n",
     )
 
 

@@ -426,7 +426,7 @@ def test_history_as_the_record_for_a_lawyer(tmp_path: Path, run: Any) -> None:
     flat = run("history", "L1", "-f", "csv")
     assert (flat.exit_code, flat.stderr) == (
         2,
-        "npl: error: history has three parts: give --format table, json or xlsx\n",
+        "npl: error: --format csv: this command writes table, json or xlsx\n",
     )
 
 
@@ -532,7 +532,7 @@ def test_import_is_idempotent_and_accounts_for_every_row(
 def test_workspace_info_and_export(tmp_path: Path, run: Any, workspace: Path) -> None:
     ledger(tmp_path)
     run("load", "l.csv", "--as-of", "2026-10-31")
-    info = json.loads(run("workspace").stdout)
+    info = json.loads(run("workspace", "-f", "json").stdout)
     assert info == {
         "path": str(workspace),
         "schema_version": 3,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -14,17 +13,22 @@ import typer
 from npl_cli.cli.common import (
     ConfigOpt,
     EncodingOpt,
+    Format,
+    FormatOpt,
     HeaderRowOpt,
     LangOpt,
     NoMaskOpt,
+    OutputOpt,
     SheetOpt,
     TimeoutOpt,
     WorkspaceOpt,
+    file_format,
     handle_errors,
     parse_date_option,
     resolve_lang,
 )
 from npl_cli.cli.loading import workspace_path
+from npl_cli.cli.output import check_outputs, write_rows
 from npl_cli.config import load_settings
 from npl_cli.deadlines import GUARANTOR_SEPARATORS
 from npl_cli.deadlines.actions import unmatched_actions
@@ -37,6 +41,7 @@ from npl_cli.schema import ACTION_KINDS
 from npl_cli.store import Workspace
 
 ActionKind = StrEnum("ActionKind", {k: k for k in ACTION_KINDS})  # type: ignore[misc]
+AMOUNTS = ("amount", "promise_amount")
 OPTION_LABELS = {"date": "--date", "amount": "--amount", "promise_date": "--promise-date",
                  "promise_amount": "--promise-amount"}  # fmt: skip
 action_app = typer.Typer(help="Record collection actions and list them.", no_args_is_help=True)
@@ -146,22 +151,24 @@ def _warn_unmatched(actions: pd.DataFrame, day: pd.Timestamp | None, loans: pd.D
 @handle_errors
 def list_actions(
     loan_id: Annotated[str | None, typer.Argument(help="Only this loan.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     lang: LangOpt = None,
     no_mask: NoMaskOpt = False,
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
     config: ConfigOpt = None,
 ) -> None:
-    """List recorded actions, oldest first (names, ID and phone numbers masked on screen)."""
-    with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
+    """List recorded actions, oldest first (names, ID and phone numbers masked on screen; files
+    carry them in full)."""
+    chosen = file_format(fmt, output)
+    path = workspace_path(workspace, config)
+    check_outputs(output, workspace=path)
+    with Workspace.open(path, timeout=wait, create=False) as store:
         actions = store.actions(loan_id)
         _, loans = store.loans_for(actions["loan_id"])
-    if as_json:
-        from npl_cli.export import records
-
-        for row in records(actions):
-            typer.echo(json.dumps(row, ensure_ascii=False))
+    if chosen is not Format.table:
+        write_rows(actions, chosen, output, sheet="actions", amount_columns=AMOUNTS)
         return
     render_actions(
         actions,

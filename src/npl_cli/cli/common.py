@@ -29,15 +29,32 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
-SUFFIX_FORMATS = {".xlsx": Format.xlsx, ".json": Format.json, ".jsonl": Format.jsonl}
+SUFFIX_FORMATS = {".xlsx": Format.xlsx, ".json": Format.json, ".jsonl": Format.jsonl,
+                  ".csv": Format.csv, ".txt": Format.csv, ".tsv": Format.csv}  # fmt: skip
 
 
-def file_format(fmt: Format, output: Path | None) -> Format:
-    """What to write: the --format given, else the -o file's kind by its suffix (.xlsx, .json,
-    .jsonl), else CSV — so `-o 清单.xlsx` is a workbook, not CSV text in a .xlsx file."""
-    if fmt is not Format.table:
-        return fmt
-    return SUFFIX_FORMATS.get(output.suffix.lower(), Format.csv) if output else Format.csv
+def file_format(
+    fmt: Format, output: Path | None, allowed: tuple[Format, ...] = tuple(Format)
+) -> Format:
+    """What to write, decided before any work: the --format given, else the -o file's kind by
+    its suffix (`-o 清单.xlsx` is a workbook, not CSV text in a .xlsx file); `table` is the
+    screen. A format the command cannot write, a workbook without -o, or (without --format) a
+    suffix npl does not write is a usage error."""
+    chosen = fmt
+    if fmt is Format.table and output is not None:  # the suffix says what to write
+        if output.suffix.lower() not in SUFFIX_FORMATS:
+            raise UsageError(
+                f"-o {output}: npl writes .csv, .json, .jsonl or .xlsx files; name one of "
+                "those, or give --format"
+            )
+        chosen = SUFFIX_FORMATS[output.suffix.lower()]
+    if chosen not in allowed:
+        *first, last = [f.value for f in allowed]
+        listed = f"{', '.join(first)} or {last}" if first else last
+        raise UsageError(f"--format {chosen.value}: this command writes {listed}")
+    if chosen is Format.xlsx and output is None:
+        raise UsageError("--format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)")
+    return chosen
 
 
 class Lang(StrEnum):

@@ -51,10 +51,8 @@ def history(
     """A loan's timeline: each snapshot (balance, DPD, class), its actions and promises, and
     its deadlines as they stood at each snapshot and as they stand now — on screen, or as
     the record for a lawyer (--format json|xlsx -o FILE)."""
-    to_screen = fmt is Format.table and output is None
-    chosen = file_format(fmt, output)
-    if not to_screen and chosen not in (Format.json, Format.xlsx):
-        raise UsageError("history has three parts: give --format table, json or xlsx")
+    chosen = file_format(fmt, output, (Format.table, Format.json, Format.xlsx))
+    to_screen = chosen is Format.table
     check_outputs(output, workspace=workspace_path(workspace, config))
     day = resolve_as_of(as_of)
     settings = load_settings(config)

@@ -19,7 +19,6 @@ from npl_cli.cli.common import (
     handle_errors,
 )
 from npl_cli.cli.loading import read_ledger
-from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object
 from npl_cli.ledger import Ledger, analyses
 from npl_cli.render.console import stdout_console
@@ -39,9 +38,7 @@ def inspect(
     config: ConfigOpt = None,
 ) -> None:
     """Show how a ledger is read: sheet, header, column mapping, row accounting, problems."""
-    to_screen = fmt is Format.table and output is None
-    if not to_screen and file_format(fmt, output) is not Format.json:
-        raise UsageError("inspect prints a table, or writes --format json")
+    to_screen = file_format(fmt, output, (Format.table, Format.json)) is Format.table
     loaded = read_ledger(
         ledger,
         sheet=sheet,

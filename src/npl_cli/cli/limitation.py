@@ -119,6 +119,7 @@ def limitation(
 ) -> None:
     """Legal deadlines due within --days and the expired ones, nearest first: claim limitation,
     guarantee period, guarantor limitation, enforcement."""
+    chosen = file_format(fmt, output)
     day = resolve_as_of(as_of)
     since_day = parse_date_option(since, "--since") if since else None
     settings = load_settings(config)
@@ -159,7 +160,7 @@ def limitation(
     )
     for note in result.notes:
         messages.print(f"note: {note}", markup=False)
-    if fmt is Format.table and output is None:
+    if chosen is Format.table:
         shown = top or settings.typed.deadlines.top
         render_limitation(
             result,
@@ -171,7 +172,7 @@ def limitation(
     else:
         write_rows(
             result.rows,
-            file_format(fmt, output),
+            chosen,
             output,
             sheet="deadlines",
             csv_encoding=output_encoding.value,

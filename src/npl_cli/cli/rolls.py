@@ -51,6 +51,7 @@ def rolls(
 ) -> None:
     """Roll rates between two snapshots: where each aging band's loans stood a snapshot later
     (a later band, or gone), by number and by balance."""
+    chosen = file_format(fmt, output)
     settings = load_settings(config)
     check_outputs(output, workspace=workspace_path(workspace, config))
     with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
@@ -68,12 +69,12 @@ def rolls(
         _, before = store.latest(earlier)
         _, after = store.latest(later)
     result = roll_rates(before, after, settings, start=earlier, end=later)
-    if fmt is Format.table and output is None:
+    if chosen is Format.table:
         render_rolls(result, stdout_console(), lang=resolve_lang(lang, settings.lang))
         return
     write_rows(
         result.rows,
-        file_format(fmt, output),
+        chosen,
         output,
         sheet="rolls",
         csv_encoding=output_encoding.value,

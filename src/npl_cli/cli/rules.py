@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from npl_cli.cli.common import ConfigOpt, RulesOpt, handle_errors
+from npl_cli.cli.common import (
+    ConfigOpt,
+    Format,
+    OutputOpt,
+    RulesOpt,
+    file_format,
+    handle_errors,
+)
 from npl_cli.cli.loading import read_ledger
 from npl_cli.config import defaults, load_settings, read_toml, validate_keys
 from npl_cli.errors import ConfigError
+from npl_cli.export import write_json_object
 from npl_cli.render.console import stdout_console
 from npl_cli.render.rules import render_rules
 from npl_cli.rules import compile_rules, known_fields
@@ -26,13 +33,17 @@ rules_app = typer.Typer(
 def show(
     config: ConfigOpt = None,
     rules: RulesOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table, or json (the rules as data).")
+    ] = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """Print the effective rules, first match first: yours, then the defaults."""
+    chosen = file_format(fmt, output, (Format.table, Format.json))
     settings = load_settings(config, rules)
     compiled = compile_rules(settings.rules, known_fields())
-    if as_json:
-        typer.echo(json.dumps(settings.rules, ensure_ascii=False, indent=2))
+    if chosen is Format.json:
+        write_json_object(settings.rules, output)
         return
     render_rules(compiled, stdout_console())
 

@@ -131,6 +131,7 @@ def triage(
 ) -> None:
     """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
     rules, lawful tactics and the reasons for each rank."""
+    chosen = file_format(fmt, output)
     day = resolve_as_of(as_of)
     settings = load_settings(config, rules)
     language = resolve_lang(lang, settings.lang)
@@ -158,7 +159,7 @@ def triage(
         officers=tuple(o.strip() for o in officer or ()),
         branches=tuple(b.strip() for b in branch or ()),
     )
-    to_screen = fmt is Format.table and output is None
+    to_screen = chosen is Format.table
     result = compute_triage(
         loaded,
         settings,
@@ -184,7 +185,7 @@ def triage(
         return
     write_rows(
         result.rows,
-        file_format(fmt, output),
+        chosen,
         output,
         sheet="worklist",
         csv_encoding=output_encoding.value,

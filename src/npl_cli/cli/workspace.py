@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,13 +9,18 @@ from typing import Annotated
 import typer
 
 from npl_cli.cli.common import (
+    Format,
+    OutputOpt,
     TimeoutOpt,
     WorkspaceOpt,
+    file_format,
     handle_errors,
 )
 from npl_cli.cli.loading import workspace_path
 from npl_cli.errors import UsageError
-from npl_cli.export import write_table_csv
+from npl_cli.export import write_json_object, write_table_csv
+from npl_cli.render.console import stdout_console
+from npl_cli.render.workspace import render_summary
 from npl_cli.store import Workspace
 
 workspace_app = typer.Typer(
@@ -27,17 +31,27 @@ workspace_app = typer.Typer(
 @workspace_app.callback()
 @handle_errors
 def workspace_info(
-    ctx: typer.Context, workspace: WorkspaceOpt = None, wait: TimeoutOpt = 30.0
+    ctx: typer.Context,
+    workspace: WorkspaceOpt = None,
+    wait: TimeoutOpt = 30.0,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table, or json for scripts.")
+    ] = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """Print the workspace's location and contents."""
     if ctx.invoked_subcommand:
         return
+    chosen = file_format(fmt, output, (Format.table, Format.json))
     path = workspace_path(workspace)
-    if not path.exists():
-        typer.echo(json.dumps({"path": str(path), "exists": False}, indent=2))
+    summary: dict[str, object] = {"path": str(path), "exists": path.exists()}
+    if path.exists():
+        with Workspace.open(path, timeout=wait) as store:
+            summary = {**store.summary(), "exists": True}
+    if chosen is Format.json:
+        write_json_object(summary, output)
         return
-    with Workspace.open(path, timeout=wait) as store:
-        typer.echo(json.dumps({**store.summary(), "exists": True}, indent=2))
+    render_summary(summary, stdout_console())
 
 
 class ExportFormat(StrEnum):

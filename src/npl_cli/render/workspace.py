@@ -123,3 +123,13 @@ def render_history(history: LoanHistory, console: Console, *, mask: bool, lang: 
         "deadlines then and now",
         lang,
     )
+
+
+def render_summary(summary: dict[str, object], console: Console) -> None:
+    """The workspace's location and contents, one line each."""
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in summary.items():
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)

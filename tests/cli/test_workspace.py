@@ -423,7 +423,7 @@ def test_history_as_the_record_for_a_lawyer(tmp_path: Path, run: Any) -> None:
     book = load_workbook(tmp_path / "h.xlsx")
     assert book.sheetnames == ["snapshots", "actions", "deadlines"]
     assert book["deadlines"].max_row == 5  # the header and four deadlines
-    flat = run("history", "L1", "-f", "csv")
+    flat = run("history", "L1", "-o", "flat.csv")
     assert (flat.exit_code, flat.stderr) == (
         2,
         "npl: error: --format csv: this command writes table, json or xlsx\n",

@@ -29,18 +29,32 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+class TableOrJson(StrEnum):
+    """For commands that print a report or write it as JSON."""
+
+    table = "table"
+    json = "json"
+
+
+class RecordFormat(StrEnum):
+    """For a record of several parts: JSON, or a workbook with a sheet per part."""
+
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
 SUFFIX_FORMATS = {".xlsx": Format.xlsx, ".json": Format.json, ".jsonl": Format.jsonl,
                   ".csv": Format.csv, ".txt": Format.csv, ".tsv": Format.csv}  # fmt: skip
 
 
-def file_format(
-    fmt: Format, output: Path | None, allowed: tuple[Format, ...] = tuple(Format)
-) -> Format:
+def file_format(given: Format | TableOrJson | RecordFormat, output: Path | None) -> Format:
     """What to write, decided before any work: the --format given, else the -o file's kind by
     its suffix (`-o 清单.xlsx` is a workbook, not CSV text in a .xlsx file); `table` is the
     screen. A format the command cannot write, a workbook without -o, or (without --format) a
     suffix npl does not write is a usage error."""
-    chosen = fmt
+    allowed = tuple(Format(f.value) for f in type(given))
+    fmt = chosen = Format(given.value)
     if fmt is Format.table and output is not None:  # the suffix says what to write
         if output.suffix.lower() not in SUFFIX_FORMATS:
             raise UsageError(
@@ -119,7 +133,7 @@ OutputOpt = Annotated[
         "--output",
         "-o",
         help="Write to this file (atomically) instead of stdout; without --format, the file's "
-        "suffix picks it (.xlsx, .json, .jsonl, else csv).",
+        "suffix picks it (.xlsx, .json, .jsonl, .csv or .txt).",
     ),
 ]
 LangOpt = Annotated[

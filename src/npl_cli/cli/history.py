@@ -13,6 +13,7 @@ from npl_cli.cli.common import (
     LangOpt,
     NoMaskOpt,
     OutputOpt,
+    RecordFormat,
     StrictEvidenceOpt,
     TimeoutOpt,
     WorkspaceOpt,
@@ -37,9 +38,9 @@ def history(
     loan_id: Annotated[str, typer.Argument(help="The loan (借据号).")],
     as_of: AsOfOpt = None,
     fmt: Annotated[
-        Format,
+        RecordFormat,
         typer.Option("--format", "-f", help="table, or json / xlsx (one sheet per part)."),
-    ] = Format.table,
+    ] = RecordFormat.table,
     output: OutputOpt = None,
     lang: LangOpt = None,
     no_mask: NoMaskOpt = False,
@@ -51,7 +52,7 @@ def history(
     """A loan's timeline: each snapshot (balance, DPD, class), its actions and promises, and
     its deadlines as they stood at each snapshot and as they stand now — on screen, or as
     the record for a lawyer (--format json|xlsx -o FILE)."""
-    chosen = file_format(fmt, output, (Format.table, Format.json, Format.xlsx))
+    chosen = file_format(fmt, output)
     to_screen = chosen is Format.table
     check_outputs(output, workspace=workspace_path(workspace, config))
     day = resolve_as_of(as_of)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from npl_cli.cli.common import (
     ConfigOpt,
     EncodingOpt,
     Format,
-    FormatOpt,
     HeaderRowOpt,
     LedgerArg,
     NoMaskOpt,
     OutputOpt,
     RejectsOpt,
     SheetOpt,
+    TableOrJson,
     file_format,
     handle_errors,
 )
@@ -31,14 +33,16 @@ def inspect(
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     encoding: EncodingOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[
+        TableOrJson, typer.Option("--format", "-f", help="table, or json (the whole report).")
+    ] = TableOrJson.table,
     output: OutputOpt = None,
     rejects: RejectsOpt = None,
     no_mask: NoMaskOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Show how a ledger is read: sheet, header, column mapping, row accounting, problems."""
-    to_screen = file_format(fmt, output, (Format.table, Format.json)) is Format.table
+    to_screen = file_format(fmt, output) is Format.table
     loaded = read_ledger(
         ledger,
         sheet=sheet,

@@ -12,6 +12,7 @@ from npl_cli.cli.common import (
     Format,
     OutputOpt,
     RulesOpt,
+    TableOrJson,
     file_format,
     handle_errors,
 )
@@ -34,12 +35,12 @@ def show(
     config: ConfigOpt = None,
     rules: RulesOpt = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="table, or json (the rules as data).")
-    ] = Format.table,
+        TableOrJson, typer.Option("--format", "-f", help="table, or json (the rules as data).")
+    ] = TableOrJson.table,
     output: OutputOpt = None,
 ) -> None:
     """Print the effective rules, first match first: yours, then the defaults."""
-    chosen = file_format(fmt, output, (Format.table, Format.json))
+    chosen = file_format(fmt, output)
     settings = load_settings(config, rules)
     compiled = compile_rules(settings.rules, known_fields())
     if chosen is Format.json:

@@ -11,6 +11,7 @@ import typer
 from npl_cli.cli.common import (
     Format,
     OutputOpt,
+    TableOrJson,
     TimeoutOpt,
     WorkspaceOpt,
     file_format,
@@ -35,14 +36,14 @@ def workspace_info(
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="table, or json for scripts.")
-    ] = Format.table,
+        TableOrJson, typer.Option("--format", "-f", help="table, or json for scripts.")
+    ] = TableOrJson.table,
     output: OutputOpt = None,
 ) -> None:
     """Print the workspace's location and contents."""
     if ctx.invoked_subcommand:
         return
-    chosen = file_format(fmt, output, (Format.table, Format.json))
+    chosen = file_format(fmt, output)
     path = workspace_path(workspace)
     summary: dict[str, object] = {"path": str(path), "exists": path.exists()}
     if path.exists():

@@ -182,17 +182,18 @@ def test_exports_never_carry_formulas(tmp_path: Path, run: Any) -> None:
     out = run("triage", "l.csv", "--as-of", "2026-11-30", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert rows[0]["debtor_name"] == '\'=HYPERLINK("http://x","y")'
-    result = run("triage", "l.csv", "--as-of", "2026-11-30", "-f", "xlsx", "-o", "w.xlsx")
+    result = run("triage", "l.csv", "--as-of", "2026-11-30", "-f", "xlsx", "-o", "w.xlsx",
+                 "--lang", "en")  # fmt: skip
     assert result.exit_code == 0
     sheet = load_workbook(tmp_path / "w.xlsx")["worklist"]
-    headers = [c.value for c in sheet[1]]
-    cell = sheet.cell(row=2, column=headers.index("debtor_name") + 1)
+    headers = [c.value for c in sheet[1]]  # a workbook speaks words, not codes
+    cell = sheet.cell(row=2, column=headers.index("debtor name") + 1)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x","y")', "s")
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:Y2"
     balance = sheet.cell(row=2, column=headers.index("balance") + 1)
     assert (balance.value, balance.number_format) == (1000, "#,##0.00")
-    deadline = sheet.cell(row=2, column=headers.index("next_deadline") + 1)
+    deadline = sheet.cell(row=2, column=headers.index("next deadline") + 1)
     assert (str(deadline.value.date()), deadline.number_format) == ("2029-09-01", "yyyy-mm-dd")
 
 
@@ -373,3 +374,33 @@ def test_files_carry_what_a_collector_needs_in_full(tmp_path: Path, run: Any) ->
                     "address": "青山乡柳树村3组12号", "guarantors": "李四、王五"}  # fmt: skip
     assert (row["next_deadline"], row["next_act_by"]) == ("2027-01-31", "2027-01-29")
     assert list(row)[-6:] == ["officer", "branch", "phone", "address", "guarantors", "next_act_by"]
+
+
+# the golden worklist's first row (高娜: loss, irresponsible, not under-classified), in words
+@pytest.mark.parametrize(
+    ("lang", "sheet", "expected"),
+    [
+        ("zh", "清收清单", {"借款人": "高娜", "五级分类下限": "损失", "客户类型": "不负责任型",
+                           "应调未调": "否", "账龄": "M6+", "期限类型": "保证期间",
+                           "策略": "主动出击；多方参与；黑白脸；领导出面；刚柔相济；追究保证责任；"
+                                   "公布黑名单；依法起诉"}),
+        ("en", "worklist", {"debtor name": "高娜", "risk class": "loss",
+                           "debtor type": "irresponsible", "under classified": "no",
+                           "band": "M6+", "next deadline kind": "guarantee period",
+                           "tactics": "take the initiative; involve other parties; good cop, "
+                                      "bad cop; senior visit; firm and flexible; pursue "
+                                      "guarantor; court defaulter list; sue"}),
+    ],
+)  # fmt: skip
+def test_the_worklist_workbook_speaks_the_language(
+    tmp_path: Path, run: Any, lang: str, sheet: str, expected: dict[str, str]
+) -> None:
+    """xlsx headers and coded values in --lang words (bands stay M3); CSV keeps the codes."""
+    result = run("triage", str(ROOT / "sample_data" / "ledger.xlsx"), "--as-of", "2026-10-31",
+                 "--lang", lang, "-o", "w.xlsx")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    book = load_workbook(tmp_path / "w.xlsx")
+    assert book.sheetnames == [sheet]
+    rows = list(book[sheet].iter_rows(values_only=True))
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert {key: first[key] for key in expected} == expected

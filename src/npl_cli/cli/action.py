@@ -168,7 +168,9 @@ def list_actions(
         actions = store.actions(loan_id)
         _, loans = store.loans_for(actions["loan_id"])
     if chosen is not Format.table:
-        write_rows(actions, chosen, output, sheet="actions", amount_columns=AMOUNTS)
+        language = resolve_lang(lang, load_settings(config).lang)
+        write_rows(actions, chosen, output, sheet="actions", amount_columns=AMOUNTS,
+                   lang=language, action_kinds=True)  # fmt: skip
         return
     render_actions(
         actions,

@@ -29,8 +29,15 @@ from npl_cli.errors import UsageError
 from npl_cli.export import records, write_json_object, write_workbook
 from npl_cli.pipeline import deadline_settings, loan_history
 from npl_cli.render.console import stdout_console
+from npl_cli.render.labels import column_label
+from npl_cli.render.workbook import for_people
 from npl_cli.render.workspace import render_history
 from npl_cli.store import Workspace
+
+SHEET_NAMES = {
+    "zh": {"snapshots": "快照", "actions": "催收记录", "deadlines": "法定期限"},
+    "en": {"snapshots": "snapshots", "actions": "actions", "deadlines": "deadlines"},
+}
 
 
 @handle_errors
@@ -73,10 +80,13 @@ def history(
         "actions": record.actions,
         "deadlines": record.deadlines,
     }
-    if chosen is Format.xlsx:
-        if output is None:
-            raise UsageError("--format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)")
-        write_workbook(parts, output, amount_columns=("balance", "amount", "promise_amount"))
+    if chosen is Format.xlsx and output is not None:
+        sheets = {
+            SHEET_NAMES[language][name]: for_people(part, language, action_kinds=name == "actions")
+            for name, part in parts.items()
+        }
+        amounts = [column_label(c, language) for c in ("balance", "amount", "promise_amount")]
+        write_workbook(sheets, output, amount_columns=amounts)
         return
     payload = {"loan_id": loan_id, "as_of": f"{day:%Y-%m-%d}"}
     write_json_object({**payload, **{name: records(part) for name, part in parts.items()}}, output)

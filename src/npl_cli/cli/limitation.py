@@ -123,6 +123,7 @@ def limitation(
     day = resolve_as_of(as_of)
     since_day = parse_date_option(since, "--since") if since else None
     settings = load_settings(config)
+    language = resolve_lang(lang, settings.lang)
     loaded, events = read_source(
         ledger,
         settings=settings,
@@ -135,8 +136,8 @@ def limitation(
         encoding=encoding,
         output=output,
         rejects=rejects,
+        lang=language,
     )
-    language = resolve_lang(lang, settings.lang)
     result = compute_limitation(
         loaded,
         settings,
@@ -176,6 +177,7 @@ def limitation(
             output,
             sheet="deadlines",
             csv_encoding=output_encoding.value,
+            lang=language,
         )
     if exit_code and result.alert:
         raise typer.Exit(ALERT_EXIT_CODE)

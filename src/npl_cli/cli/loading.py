@@ -13,6 +13,7 @@ from npl_cli.errors import UsageError
 from npl_cli.export import write_frame
 from npl_cli.ledger import Ledger, load_ledger
 from npl_cli.render.console import progress, stderr_console
+from npl_cli.render.workbook import for_people
 from npl_cli.text import counted
 
 
@@ -36,6 +37,7 @@ def read_ledger(
     rejects: Path | None = None,
     check_ids: bool = True,
     on_rows: Callable[[pd.DataFrame], None] | None = None,
+    lang: str = "en",
 ) -> Ledger:
     check_outputs(output, inputs=[path], rejects=rejects)
     settings = settings or load_settings(config)
@@ -70,15 +72,17 @@ def read_ledger(
             markup=False,
         )
     if rejects is not None:
-        write_rejects(ledger, rejects)
+        write_rejects(ledger, rejects, lang)
     return ledger
 
 
-def write_rejects(ledger: Ledger, path: Path) -> None:
+def write_rejects(ledger: Ledger, path: Path, lang: str = "en") -> None:
+    """The rejected rows to a .csv (codes) or .xlsx (headers in `lang`) file."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"--rejects {path}: give a .csv or .xlsx file name")
-    write_frame(ledger.rejects, suffix[1:], path, sheet="rejects")
+    rows = for_people(ledger.rejects, lang) if suffix == ".xlsx" else ledger.rejects
+    write_frame(rows, suffix[1:], path, sheet="剔除行" if lang == "zh" else "rejects")
 
 
 def read_source(
@@ -94,6 +98,7 @@ def read_source(
     output: Path | None = None,
     rejects: Path | None = None,
     wait: float = 30.0,
+    lang: str = "en",
 ) -> tuple[Ledger, pd.DataFrame | None]:
     """The loans to work on and their deadline events: a ledger file as given, or (without one)
     the workspace's latest snapshot (or --snapshot DATE) with its action log applied. With a
@@ -118,6 +123,7 @@ def read_source(
             output=output,
             rejects=rejects,
             check_ids=False,
+            lang=lang,
         )
     if not use_workspace:
         assert ledger is not None

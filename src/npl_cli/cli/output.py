@@ -9,6 +9,11 @@ import pandas as pd
 
 from npl_cli.cli.common import Format
 from npl_cli.export import check_target, write_frame
+from npl_cli.render.labels import column_label
+from npl_cli.render.workbook import for_people
+
+SHEETS_ZH = {"worklist": "清收清单", "deadlines": "法定期限", "rolls": "账龄迁徙",
+             "actions": "催收记录"}  # fmt: skip
 
 
 def write_rows(
@@ -19,7 +24,16 @@ def write_rows(
     sheet: str,
     amount_columns: tuple[str, ...] = ("balance",),
     csv_encoding: str = "utf-8-sig",
+    lang: str = "en",
+    action_kinds: bool = False,
 ) -> None:
+    """The rows to a file or stdout; a workbook in the words of `lang` (machine formats keep
+    the codes and column names)."""
+    if fmt is Format.xlsx:
+        amounts = {column_label(c, lang) for c in amount_columns}
+        frame = for_people(frame, lang, action_kinds=action_kinds)
+        amount_columns = tuple(amounts)
+        sheet = SHEETS_ZH.get(sheet, sheet) if lang == "zh" else sheet
     write_frame(
         frame, fmt.value, output, sheet=sheet, amount_columns=amount_columns,
         csv_encoding=csv_encoding,

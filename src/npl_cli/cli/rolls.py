@@ -78,4 +78,5 @@ def rolls(
         output,
         sheet="rolls",
         csv_encoding=output_encoding.value,
+        lang=resolve_lang(lang, settings.lang),
     )

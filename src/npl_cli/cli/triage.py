@@ -147,6 +147,7 @@ def triage(
         encoding=encoding,
         output=output,
         rejects=rejects,
+        lang=language,
     )
     filters = TriageFilters(
         regions=tuple(region or ()),
@@ -189,4 +190,5 @@ def triage(
         output,
         sheet="worklist",
         csv_encoding=output_encoding.value,
+        lang=language,
     )

@@ -3,6 +3,8 @@ amounts as written); anything else is exit 2 naming what is allowed, never an em
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -109,3 +111,27 @@ def test_one_format_option_checked_before_any_work(
     info = run("workspace")
     assert "snapshots" in info.stdout and not info.stdout.lstrip().startswith("{")
     assert json.loads(run("workspace", "-f", "json").stdout)["snapshots"] == 1
+
+
+def test_split_by_officer_writes_a_file_each_and_the_whole(tmp_path: Path, run: Any) -> None:
+    write_csv(
+        tmp_path / "o.csv",
+        [["借据号", "借款人", "贷款余额", "到期日", "客户经理"],
+         ["L1", "张三", "1000", "2024-01-01", "郑涛"],
+         ["L2", "李四", "2000", "2024-02-01", "王/芳"],
+         ["L3", "王五", "3000", "2024-03-01", ""]],
+    )  # fmt: skip
+    result = run("triage", "o.csv", "--as-of", "2026-11-30", "--split-by", "officer",
+                 "-f", "csv", "-o", "out", "--lang", "zh")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("wrote")] == [
+        "wrote out/全部.csv", "wrote out/未分配.csv", "wrote out/王_芳.csv", "wrote out/郑涛.csv",
+    ]  # fmt: skip
+    names = {
+        path.name: [
+            r["debtor_name"] for r in csv.DictReader(io.StringIO(path.read_text("utf-8-sig")))
+        ]
+        for path in (tmp_path / "out").iterdir()
+    }
+    assert sorted(names.pop("全部.csv")) == ["张三", "李四", "王五"]  # the whole list
+    assert names == {"未分配.csv": ["王五"], "王_芳.csv": ["李四"], "郑涛.csv": ["张三"]}

@@ -35,7 +35,7 @@ from npl_cli.cli.common import (
     resolve_lang,
 )
 from npl_cli.cli.loading import read_source
-from npl_cli.cli.output import write_rows
+from npl_cli.cli.output import SplitOpt, split_format, write_rows, write_split
 from npl_cli.config import load_settings
 from npl_cli.pipeline import limitation as compute_limitation
 from npl_cli.render.console import stderr_console, stdout_console
@@ -108,6 +108,7 @@ def limitation(
     encoding: EncodingOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    split_by: SplitOpt = None,
     output_encoding: OutputEncodingOpt = CsvEncoding.utf8_bom,
     lang: LangOpt = None,
     no_mask: NoMaskOpt = False,
@@ -119,7 +120,7 @@ def limitation(
 ) -> None:
     """Legal deadlines due within --days and the expired ones, nearest first: claim limitation,
     guarantee period, guarantor limitation, enforcement."""
-    chosen = file_format(fmt, output)
+    chosen = split_format(fmt, output) if split_by else file_format(fmt, output)
     day = resolve_as_of(as_of)
     since_day = parse_date_option(since, "--since") if since else None
     settings = load_settings(config)
@@ -161,7 +162,11 @@ def limitation(
     )
     for note in result.notes:
         messages.print(f"note: {note}", markup=False)
-    if chosen is Format.table:
+    if split_by is not None and output is not None:
+        for path in write_split(result.rows, split_by, output, chosen, sheet="deadlines",
+                                lang=language, csv_encoding=output_encoding.value):  # fmt: skip
+            messages.print(f"wrote {path}", markup=False)
+    elif chosen is Format.table:
         shown = top or settings.typed.deadlines.top
         render_limitation(
             result,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
+import typer
 
 from npl_cli.cli.common import Format
+from npl_cli.errors import UsageError
 from npl_cli.export import check_target, write_frame
 from npl_cli.render.labels import column_label
 from npl_cli.render.workbook import for_people
@@ -54,3 +59,66 @@ def check_outputs(
         protected[workspace] = "the workspace"
     check_target(output, {**protected, **({rejects: "the --rejects file"} if rejects else {})})
     check_target(rejects, {**protected, **({output: "the -o file"} if output else {})})
+
+
+class SplitBy(StrEnum):
+    officer = "officer"
+    branch = "branch"
+    region = "region"
+
+
+SplitOpt = Annotated[
+    SplitBy | None,
+    typer.Option(
+        "--split-by",
+        help="One file per officer, branch or region in the -o FOLDER (named by it), plus the "
+        "whole list; -f picks the format (default xlsx).",
+    ),
+]
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}  # fmt: skip
+WHOLE = {"zh": "全部", "en": "all"}
+NOBODY = {"zh": "未分配", "en": "unassigned"}
+
+
+def safe_name(value: object, lang: str) -> str:
+    """A file name any file system takes: no separators or reserved characters, no trailing
+    dot or space, not a Windows device name, at most 80 characters."""
+    text = "" if not isinstance(value, str) else value
+    name = _UNSAFE.sub("_", text).strip().rstrip(". ")[:80] or NOBODY[lang]
+    return f"_{name}" if name.split(".")[0].upper() in _RESERVED else name
+
+
+def split_format(fmt: Format, folder: Path | None) -> Format:
+    """The format of split files (xlsx unless -f says otherwise); -o must be a folder."""
+    if folder is None:
+        raise UsageError("--split-by needs -o FOLDER for the files")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"-o {folder}: --split-by writes into a folder; give one")
+    return Format.xlsx if fmt is Format.table else fmt
+
+
+def write_split(
+    rows: pd.DataFrame,
+    by: SplitBy,
+    folder: Path,
+    fmt: Format,
+    *,
+    sheet: str,
+    lang: str,
+    csv_encoding: str,
+) -> list[Path]:
+    """One file per value of `by` (in ranked order within each), and the whole list."""
+    if by.value not in rows or rows[by.value].isna().all():
+        raise UsageError(f"--split-by {by.value}: the ledger has no {by.value} column")
+    folder.mkdir(parents=True, exist_ok=True)
+    names = rows[by.value].map(lambda v: safe_name(v, lang))
+    written = []
+    for name in [WHOLE[lang], *sorted(names.unique())]:
+        part = rows if name == WHOLE[lang] else rows[names == name]
+        path = folder / f"{name}.{fmt.value}"
+        check_target(path)
+        write_rows(part, fmt, path, sheet=sheet, lang=lang, csv_encoding=csv_encoding)
+        written.append(path)
+    return written

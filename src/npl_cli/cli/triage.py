@@ -36,7 +36,7 @@ from npl_cli.cli.common import (
     resolve_lang,
 )
 from npl_cli.cli.loading import read_source
-from npl_cli.cli.output import write_rows
+from npl_cli.cli.output import SplitOpt, split_format, write_rows, write_split
 from npl_cli.config import load_settings
 from npl_cli.pipeline import TriageFilters
 from npl_cli.pipeline import triage as compute_triage
@@ -115,6 +115,7 @@ def triage(
     ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    split_by: SplitOpt = None,
     output_encoding: OutputEncodingOpt = CsvEncoding.utf8_bom,
     lang: LangOpt = None,
     no_mask: NoMaskOpt = False,
@@ -131,7 +132,7 @@ def triage(
 ) -> None:
     """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
     rules, lawful tactics and the reasons for each rank."""
-    chosen = file_format(fmt, output)
+    chosen = split_format(fmt, output) if split_by else file_format(fmt, output)
     day = resolve_as_of(as_of)
     settings = load_settings(config, rules)
     language = resolve_lang(lang, settings.lang)
@@ -180,6 +181,11 @@ def triage(
     )
     for note in result.notes:
         messages.print(f"note: {note}", markup=False)
+    if split_by is not None and output is not None:
+        for path in write_split(result.rows, split_by, output, chosen, sheet="worklist",
+                                lang=language, csv_encoding=output_encoding.value):  # fmt: skip
+            messages.print(f"wrote {path}", markup=False)
+        return
     if to_screen:
         shown = top or settings.typed.triage_top
         render_triage(result, stdout_console(), lang=language, mask=not no_mask, top=shown)

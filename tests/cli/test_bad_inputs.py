@@ -317,7 +317,7 @@ def test_a_utf8_line_inside_a_gb18030_file_is_flagged(tmp_path: Path) -> None:
 
 
 def test_utf8_lines_are_found_across_chunk_edges() -> None:
-    from npl_cli.ledger.read import utf8_lines
+    from npl_cli.ledger.lines import utf8_lines
 
     data = ("甲,乙\n".encode("gbk") + "丙,丁\n".encode() + b"plain\n") * 50
     assert utf8_lines(data, chunk=7).tolist() == list(range(2, 151, 3))

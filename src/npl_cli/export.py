@@ -88,20 +88,6 @@ def _umask() -> int:
     return mask
 
 
-def defuse_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
-            continue
-        text = series.astype("string")
-        risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
-        if risky.any():
-            out[column] = text.where(~risky, "'" + text)
-    return out
-
-
 def _plain(value: Any) -> Any:
     """A JSON-ready scalar: dates as YYYY-MM-DD (with the time when there is one, as for when
     an action was recorded), missing as null, numpy as Python."""
@@ -141,12 +127,9 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
     return pa.table(arrays)
 
 
-CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
-
-
 def write_csv(frame: pd.DataFrame, sink: IO[bytes], encoding: str = "utf-8") -> None:
     """Defused CSV in `encoding` (utf-8-sig: with a BOM; gb18030: what old Excel expects)."""
-    table = _arrow_table(defuse_text(frame))
+    table = defuse_arrow(_arrow_table(frame))
     options = pacsv.WriteOptions(quoting_style="needed")
     if encoding == "gb18030":
         buffer = pa.BufferOutputStream()
@@ -159,13 +142,19 @@ def write_csv(frame: pd.DataFrame, sink: IO[bytes], encoding: str = "utf-8") -> 
 
 
 def defuse_arrow(table: pa.Table) -> pa.Table:
-    """defuse_text for an Arrow table: text cells that would run as formulas get a leading
-    apostrophe; other columns are left as they are."""
+    """Text cells that a spreadsheet would run as formulas get a leading apostrophe; other
+    columns are left as they are. Every CSV npl writes goes through this."""
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA_RE), False)
-            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+            column = pc.if_else(
+                risky,
+                pc.binary_join_element_wise(
+                    pa.scalar("'", column.type), column, pa.scalar("", column.type)
+                ),
+                column,
+            )
         columns.append(column)
     return pa.table(columns, names=table.column_names)
 

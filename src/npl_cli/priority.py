@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from npl_cli.schema import LOST_CONTACT_WORDS, TACTICS
+from npl_cli.schema import TACTICS
 from npl_cli.settings import PrioritySettings
 from npl_cli.text import contains_any, join_present
 
@@ -113,7 +113,8 @@ def flags(unit: pd.DataFrame, settings: PrioritySettings) -> dict[str, np.ndarra
         "has_collateral": unit["has_collateral"].to_numpy(dtype=bool),
         "deadline_urgent": days <= settings.urgent_days,
         "lost_contact": contains_any(
-            unit["contact_status"] if "contact_status" in unit else none, LOST_CONTACT_WORDS
+            unit["contact_status"] if "contact_status" in unit else none,
+            settings.lost_contact_words,
         ),
         "after_judgment": judged,
         "stuck": np.nan_to_num(broken) >= 3,

@@ -423,16 +423,6 @@ ACTION_COLUMNS = ["loan_id", "kind", "date", "party", "amount", "method", "evide
 TOTAL_ROW_RE = r"^\s*(?:合\s*计|总\s*计|小\s*计|累\s*计|(?:sub|grand\s*)?total\b|sum\b)"
 # What separates several names in one cell (保证人: 张三、李四).
 NAME_SEPARATORS = r"[、，,;；/]+"
-# A debtor who cannot be found: the words a contact status, note or action uses for it.
-LOST_CONTACT_WORDS = (
-    "失联",
-    "无法联系",
-    "联系不上",
-    "下落不明",
-    "去向不明",
-    "外逃",
-    "lost contact",
-)
 DEADLINE_KINDS = ("claim_limitation", "guarantee_period", "guarantee_limitation", "enforcement")
 DEADLINE_KIND_LABELS = {
     "zh": {

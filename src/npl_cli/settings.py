@@ -70,6 +70,7 @@ class PrioritySettings:
     type_points: Mapping[str, float]
     tactics_by_type: Mapping[str, tuple[str, ...]]
     tactics_when: Mapping[str, tuple[str, ...]]
+    lost_contact_words: tuple[str, ...]  # [deadlines] lost_contact_words: one list for both
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def build(merged: Mapping[str, Any]) -> Typed:
         aging=aging_settings(merged["aging"], merged["classification"]),
         deadlines=deadlines,
         priority=priority_settings(
-            merged["priority"], merged["tactics"], merged["triage"], deadlines.window_days
+            merged["priority"], merged["tactics"], merged["triage"], deadlines
         ),
         triage_top=int(merged["triage"]["top"]),
     )
@@ -153,19 +154,20 @@ def priority_settings(
     priority: Mapping[str, Any],
     tactics: Mapping[str, Any],
     triage: Mapping[str, Any],
-    window_days: int,
+    deadlines: DeadlineSettings,
 ) -> PrioritySettings:
     by_type = {k: tuple(v) for k, v in tactics.items() if k != "when"}
     when = {k: tuple(v) for k, v in dict(tactics["when"]).items()}
     _check_tactics(by_type, when)
     return PrioritySettings(
         urgent_days=int(triage["urgent_days"]),
-        window_days=window_days,
+        window_days=deadlines.window_days,
         horizon_days=int(priority["horizon_days"]),
         stage_points={str(k): float(v) for k, v in dict(priority["stage_points"]).items()},
         type_points={str(k): float(v) for k, v in dict(priority["type_points"]).items()},
         tactics_by_type=by_type,
         tactics_when=when,
+        lost_contact_words=deadlines.lost_contact_words,
         **{name: float(priority[name]) for name in POINTS},
     )
 

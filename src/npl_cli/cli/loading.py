@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from npl_cli.cli.output import check_outputs
+from npl_cli.cli.output import SHEETS_ZH, check_outputs
 from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import write_frame
@@ -82,7 +82,8 @@ def write_rejects(ledger: Ledger, path: Path, lang: str = "en") -> None:
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"--rejects {path}: give a .csv or .xlsx file name")
     rows = for_people(ledger.rejects, lang) if suffix == ".xlsx" else ledger.rejects
-    write_frame(rows, suffix[1:], path, sheet="剔除行" if lang == "zh" else "rejects")
+    sheet = SHEETS_ZH["rejects"] if lang == "zh" else "rejects"
+    write_frame(rows, suffix[1:], path, sheet=sheet)
 
 
 def read_source(

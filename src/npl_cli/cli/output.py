@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -18,7 +19,7 @@ from npl_cli.render.labels import column_label
 from npl_cli.render.workbook import for_people
 
 SHEETS_ZH = {"worklist": "清收清单", "deadlines": "法定期限", "rolls": "账龄迁徙",
-             "actions": "催收记录"}  # fmt: skip
+             "actions": "催收记录", "rejects": "剔除行"}  # fmt: skip
 
 
 def write_rows(
@@ -113,9 +114,11 @@ def write_split(
     if by.value not in rows or rows[by.value].isna().all():
         raise UsageError(f"--split-by {by.value}: the ledger has no {by.value} column")
     folder.mkdir(parents=True, exist_ok=True)
-    names = rows[by.value].map(lambda v: safe_name(v, lang))
+    codes, values = pd.factorize(rows[by.value])  # each distinct value named once
+    names = np.array([safe_name(v, lang) for v in values] + [NOBODY[lang]], dtype=object)
+    names = names[codes]  # a missing value's code -1 takes the appended NOBODY
     written = []
-    for name in [WHOLE[lang], *sorted(names.unique())]:
+    for name in [WHOLE[lang], *sorted(set(names))]:
         part = rows if name == WHOLE[lang] else rows[names == name]
         path = folder / f"{name}.{fmt.value}"
         check_target(path)

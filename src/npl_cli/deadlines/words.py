@@ -270,7 +270,7 @@ def _filled(template: str, at: np.ndarray, rows: pd.DataFrame, words: Words) -> 
         else:
             parts.append(piece)
     if not any(isinstance(p, pa.Array) for p in parts):
-        return pa.array([template] * len(at), pa.string())
+        return pa.repeat(pa.scalar(template, pa.string()), len(at))
     return pc.binary_join_element_wise(*parts, "")
 
 

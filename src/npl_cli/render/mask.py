@@ -59,15 +59,30 @@ def _hide_phones(text: pd.Series) -> pd.Series:
 
 def mask_free_text(text: pd.Series, names: pd.Series | None = None) -> pd.Series:
     """Free text (notes, raw rows, messages): ID numbers and phone numbers inside it masked,
-    and each of the given `names` replaced by its masked form."""
+    and each of the given `names` found in it replaced by its masked form. The names looked
+    for are the Chinese runs of the text that are known names (a whole ledger's names may be
+    given: the text is what decides the work, not the list)."""
     out = text.astype("string").str.replace(_ID_RE, r"\1********\2", regex=True)
     out = _hide_phones(out)
-    if names is not None:
-        known = pd.Series(names.dropna().astype(str).unique())
-        known = known[known.str.len() >= 2].sort_values(key=lambda s: -s.str.len())
-        for name, hidden in zip(known, mask_names(known), strict=True):
-            out = out.str.replace(name, str(hidden), regex=False)
+    if names is None:
+        return out
+    known = set(names.dropna().astype(str))
+    runs = out.dropna().str.findall(_CHINESE_RUN).explode().dropna().unique()
+    found = pd.Series(
+        sorted(
+            {run[i:j] for run in runs for i in range(len(run))
+             for j in range(i + 2, min(len(run), i + MAX_NAME) + 1) if run[i:j] in known},
+            key=len, reverse=True,
+        ),
+        dtype=object,
+    )  # fmt: skip
+    for name, hidden in zip(found, mask_names(found), strict=True):  # longest first
+        out = out.str.replace(name, str(hidden), regex=False)
     return out
+
+
+_CHINESE_RUN = r"[\u4e00-\u9fff·]{2,}"
+MAX_NAME = 8  # characters: 欧阳明华, 阿依古丽·买买提 …
 
 
 NAME_COLUMNS = ("debtor_name", "party", "guarantors", "officer_contact")

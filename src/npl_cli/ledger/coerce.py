@@ -167,6 +167,7 @@ def in_yuan(amounts: np.ndarray, factor: float | np.ndarray) -> np.ndarray:
 
 
 _UNITS = (("亿元", 1e8), ("亿", 1e8), ("万元", 1e4), ("万", 1e4), ("千元", 1e3), ("元", 1.0))
+_UNIT_SUFFIX = "(?:" + "|".join(word for word, _ in _UNITS) + ")$"
 _GROUPED = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 
 
@@ -175,11 +176,11 @@ def _messy_amounts(values: pa.ChunkedArray, factor: float) -> tuple[np.ndarray, 
     cleaned = pc.replace_substring(cleaned, "，", ",")
     unit = np.full(len(cleaned), np.nan)
     for word, size in _UNITS:  # longest first: 万元 before 万 and 元
-        ends = _flags(pc.ends_with(cleaned, word)) & np.isnan(unit)
+        ends = true_where(pc.ends_with(cleaned, word)) & np.isnan(unit)
         unit[ends] = size
-    cleaned = pc.replace_substring_regex(cleaned, "(?:亿元|亿|万元|万|千元|元)$", "")
-    grouped = _flags(pc.match_substring_regex(cleaned, _GROUPED))
-    misgrouped = _flags(pc.match_substring(cleaned, ",")) & ~grouped
+    cleaned = pc.replace_substring_regex(cleaned, _UNIT_SUFFIX, "")
+    grouped = true_where(pc.match_substring_regex(cleaned, _GROUPED))
+    misgrouped = true_where(pc.match_substring(cleaned, ",")) & ~grouped
     cleaned = pc.replace_substring(cleaned, ",", "")
     numbers = pd.to_numeric(cleaned.to_pandas(), errors="coerce").to_numpy(dtype=np.float64)
     numbers = np.where(misgrouped, np.nan, numbers)
@@ -188,7 +189,8 @@ def _messy_amounts(values: pa.ChunkedArray, factor: float) -> tuple[np.ndarray, 
     return in_yuan(numbers, cell_factor), own & (cell_factor != factor)
 
 
-def _flags(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
+def true_where(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """An Arrow boolean column as a numpy mask, missing as False."""
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 

@@ -28,7 +28,6 @@ from npl_cli.schema import (
 )
 
 REJECT_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
-# a cell read right, but not as its header says: said as information, not as a warning
 OWN_UNIT = "the cell gives its own unit (5万, 50000元), which is used instead of the header's"
 
 
@@ -174,7 +173,7 @@ def _non_data_reason(
     """'blank', 'repeated header', 'total row' or None per row (cells already trimmed)."""
     columns = list(cells.values())
     filled = sum(pc.is_valid(c).to_numpy(zero_copy_only=False).astype(np.int32) for c in columns)
-    suspect = np.flatnonzero(~_flags(pc.is_valid(cells[id_header])) & (filled > 0))
+    suspect = np.flatnonzero(~coerce.true_where(pc.is_valid(cells[id_header])) & (filled > 0))
     if len(suspect):  # cells of spaces only count as empty
         taken = pa.array(suspect)
         filled[suspect] = sum(
@@ -183,21 +182,19 @@ def _non_data_reason(
         )
     repeated = np.zeros(len(filled), dtype=bool)
     for header in (id_header, balance_header):
-        repeated |= _flags(pc.equal(cells[header], header))
+        repeated |= coerce.true_where(pc.equal(cells[header], header))
     lead = columns[0]
     for column in columns[1:3]:
         lead = pc.coalesce(lead, column)
-    total = _flags(pc.match_substring_regex(lead, TOTAL_ROW_RE, ignore_case=True))
-    total |= _flags(pc.match_substring_regex(cells[id_header], TOTAL_ROW_RE, ignore_case=True))
+    total = coerce.true_where(pc.match_substring_regex(lead, TOTAL_ROW_RE, ignore_case=True))
+    total |= coerce.true_where(
+        pc.match_substring_regex(cells[id_header], TOTAL_ROW_RE, ignore_case=True)
+    )
     reason = np.full(len(filled), None, dtype=object)
     reason[total] = "total row"
     reason[repeated] = "repeated header"
     reason[np.asarray(filled) == 0] = "blank"
     return pd.Series(reason)
-
-
-def _flags(mask: pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _build(
@@ -213,11 +210,10 @@ def _build(
     rows = raw.source_rows
 
     frame: dict[str, object] = {}
-    warnings: list[tuple[str, np.ndarray, str | np.ndarray]] = []
-    for m, (values, bad, message) in zip(mapping, coerced, strict=True):
+    warnings: list[tuple[str, Note]] = []
+    for m, (values, notes) in zip(mapping, coerced, strict=True):
         frame[m.canonical] = values
-        if bad is not None and bad.any():
-            warnings.append((m.header, bad, message))
+        warnings += [(m.header, note) for note in notes if note[0].any()]
     frame.update(extra)
     table = pd.DataFrame(frame, copy=False)  # a block per column: no consolidation copy
     table["source_file"] = source_file
@@ -227,7 +223,7 @@ def _build(
 
     if "debtor_id" in by_name and check_ids:
         findings = coerce.id_findings(cells[by_name["debtor_id"].header])
-        warnings.append((by_name["debtor_id"].header, pd.notna(findings), findings))
+        warnings.append((by_name["debtor_id"].header, (pd.notna(findings), findings, "warning")))
     skip_reason = _non_data_reason(cells, by_name["loan_id"].header, by_name["balance"].header)
     data_row = skip_reason.isna().to_numpy()
     skipped = skip_reason.value_counts().to_dict()
@@ -243,15 +239,14 @@ def _build(
     reject_problems = rejects.rename(columns={"source_row": "row", "reason": "message"})
     reject_problems["severity"] = "error"
     problems = [reject_problems[PROBLEM_COLUMNS], noted] + [
-        _problems(rows, cells[header], bad & used_mask, header, message, "warning")
-        for header, bad, message in warnings
+        _problems(rows, cells[header], cells_at & used_mask, header, message, severity)
+        for header, (cells_at, message, severity) in warnings
     ]
     present = [p for p in problems if len(p)]
     all_problems = (
         pd.concat(present, ignore_index=True) if present else pd.DataFrame(columns=PROBLEM_COLUMNS)
     )
     all_problems = all_problems.sort_values(["row"], kind="stable").reset_index(drop=True)
-    all_problems.loc[all_problems["message"] == OWN_UNIT, "severity"] = "info"
     used = table if used_mask.all() else table[used_mask].reset_index(drop=True)
     return Ledger(
         frame=used,
@@ -276,10 +271,10 @@ def _coerce_all(
     raw: RawTable, mapping: list[Mapped]
 ) -> tuple[
     dict[str, pa.ChunkedArray],
-    list[tuple[object, np.ndarray | None, str | np.ndarray]],
+    list[tuple[object, list[Note]]],
     dict[str, pd.Series],
 ]:
-    """Cleaned cells by header; each mapped column coerced (values, bad cells, message); the
+    """Cleaned cells by header; each mapped column coerced (values, notes on cells); the
     unmapped columns as text by header."""
     by_header = {m.header: m for m in mapping}
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
@@ -312,22 +307,27 @@ def _clean(column: pa.ChunkedArray, mapped: Mapped | None) -> pa.ChunkedArray:
     return coerce.trim(column) if kind == "text" else column
 
 
-def _coerce_column(
-    cells: pa.ChunkedArray, kind: str, factor: float
-) -> tuple[object, np.ndarray | None, str | np.ndarray]:
+Note = tuple[np.ndarray, str | np.ndarray, str]  # cells, message, severity
+
+
+def _coerce_column(cells: pa.ChunkedArray, kind: str, factor: float) -> tuple[object, list[Note]]:
+    """The column's values, and what to say about some of its cells."""
     if kind == "date":
         dates, bad = coerce.parse_dates(cells)
-        return dates, bad, "not a date; use 2023-05-03, 2023/5/3, 2023年5月3日 or 20230503"
+        return dates, [
+            (bad, "not a date; use 2023-05-03, 2023/5/3, 2023年5月3日 or 20230503", "warning")
+        ]
     if kind == "amount":
         amounts, bad, own_unit = coerce.parse_amounts(cells, factor)
-        message = np.full(len(bad), None, dtype=object)
-        message[bad] = "not an amount; left empty"
-        message[own_unit] = OWN_UNIT
-        return amounts, bad | own_unit, message
+        # a cell read right, but not as its header says: information, not a warning
+        return amounts, [
+            (bad, "not an amount; left empty", "warning"),
+            (own_unit, OWN_UNIT, "info"),
+        ]
     if kind == "count":
         counts, bad = coerce.parse_counts(cells)
-        return counts, bad, "not a whole number; left empty"
-    return coerce.to_series(cells), None, ""
+        return counts, [(bad, "not a whole number; left empty", "warning")]
+    return coerce.to_series(cells), []
 
 
 def _problems(

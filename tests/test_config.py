@@ -26,6 +26,7 @@ def config(tmp_path: Path, text: str) -> Path:
     [
         ('[deadlines]\nwindow_days = "ninety"\n',
          "deadlines.window_days: expected a whole number ≥ 0, got 'ninety'"),
+        ("[aging]\nbands = {}\n", "aging.bands: list the bands, e.g. bands = { M0 = 0, M1 = 30 }"),
         ("[deadlines]\nwindow_days = -1\n",
          "deadlines.window_days: expected a whole number ≥ 0, got -1"),
         ('[deadlines]\ndelivered_words = "签收"\n',

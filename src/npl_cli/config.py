@@ -231,7 +231,9 @@ def _check_value(value: Any, default: Any, path: tuple[str, ...], problems: list
 
 def _check_bands(bands: Mapping[str, Any], problems: list[str]) -> None:
     limits = list(bands.values())
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in limits):
+    if not limits:
+        problems.append("aging.bands: list the bands, e.g. bands = { M0 = 0, M1 = 30 }")
+    elif not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in limits):
         problems.append(f"aging.bands: expected whole numbers of days ≥ 0, got {dict(bands)}")
     elif any(b <= a for a, b in zip(limits, limits[1:], strict=False)):
         problems.append(f"aging.bands: each band must end later than the one before: {dict(bands)}")

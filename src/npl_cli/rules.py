@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from npl_cli.config import MAX_WORD, MAX_WORDS
 from npl_cli.errors import ConfigError, did_you_mean
 from npl_cli.schema import COLUMN_BY_NAME, DEBTOR_TYPES
 from npl_cli.text import contains_any
@@ -61,7 +62,6 @@ def known_fields(extra: Sequence[str] = ()) -> tuple[str, ...]:
 
 
 MAX_DEPTH = 8  # all/any/not nested deeper than this is a mistake, not a rule
-MAX_WORDS, MAX_WORD = 1000, 200
 
 
 def compile_rules(raw: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[Rule]:

@@ -101,13 +101,7 @@ def build(merged: Mapping[str, Any]) -> Typed:
 
 
 def aging_settings(aging: Mapping[str, Any], classification: Mapping[str, Any]) -> AgingSettings:
-    bands = tuple((str(k), int(v)) for k, v in dict(aging["bands"]).items())
-    limits = [limit for _, limit in bands]
-    if not bands or limits != sorted(limits) or len(set(limits)) != len(limits):
-        raise ConfigError(
-            "[aging] bands must list each band's highest DPD in increasing order, "
-            "e.g. bands = { M0 = 0, M1 = 30 }"
-        )
+    bands = tuple((str(k), int(v)) for k, v in dict(aging["bands"]).items())  # checked by config
     grace = int(classification["technical_grace_days"])
     card = classification["credit_card"]
     return AgingSettings(

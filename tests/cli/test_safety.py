@@ -189,7 +189,9 @@ def test_a_truncated_workspace_is_one_line(tmp_path: Path, run: Any, loaded: Pat
     loaded.write_bytes(data[: len(data) // 3])
     result = run("snapshots")
     assert result.exit_code == 2
-    assert error_line(result).startswith(f"npl: error: {loaded}: ")
+    line = error_line(result)
+    assert line.startswith(f"npl: error: {loaded}: the workspace cannot be read (")
+    assert line.endswith("); restore it from a backup, or `npl workspace export` what is readable")
 
 
 def test_a_read_only_workspace_can_be_read(tmp_path: Path, run: Any, loaded: Path) -> None:

@@ -85,7 +85,7 @@ _CHINESE_RUN = r"[\u4e00-\u9fff·]{2,}"
 MAX_NAME = 8  # characters: 欧阳明华, 阿依古丽·买买提 …
 
 
-NAME_COLUMNS = ("debtor_name", "party", "guarantors", "officer_contact")
+NAME_COLUMNS = ("debtor_name", "party", "guarantors")
 ID_COLUMNS = ("debtor_id",)
 PHONE_COLUMNS = ("phone",)
 ADDRESS_COLUMNS = ("address",)

@@ -7,6 +7,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from npl_cli.messages import said
 from npl_cli.schema import LEDGER_CLASS_WORDS, NPL_CLASSES, RISK_CLASSES
 from npl_cli.settings import AgingSettings, Floors
 from npl_cli.text import contains_any, counted
@@ -18,7 +19,7 @@ def days_past_due(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[np.ndarray,
     n = len(frame)
     today = pd.Timestamp(as_of).normalize().to_datetime64().astype("datetime64[D]")
     dpd = np.full(n, np.nan)
-    notes = []
+    notes: list[str] = []
     if "overdue_since" in frame:
         since = np.asarray(frame["overdue_since"], dtype="datetime64[ns]").astype("datetime64[D]")
         dpd = np.where(np.isnat(since), np.nan, (today - since).astype(np.float64))
@@ -26,9 +27,13 @@ def days_past_due(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[np.ndarray,
         stated = frame["dpd"].to_numpy(dtype=float)
         use = np.isnan(dpd) & ~np.isnan(stated)
         if (use & (stated > 0)).any():
+            taken = int((use & (stated > 0)).sum())
             notes.append(
-                f"DPD taken from the ledger's 逾期天数 for {int((use & (stated > 0)).sum()):,} "
-                "overdue loans (no overdue start date)"
+                said(
+                    f"DPD taken from the ledger's 逾期天数 for {taken:,} overdue loans (no "
+                    "overdue start date)",
+                    f"{taken:,} 笔逾期贷款无逾期起始日，逾期天数取自台账的“逾期天数”列",
+                )
             )
         dpd = np.where(use, stated, dpd)
     if "maturity_date" in frame:
@@ -37,8 +42,11 @@ def days_past_due(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[np.ndarray,
         use = np.isnan(dpd) & past_due
         if use.any():
             notes.append(
-                f"DPD counted from the maturity date for {counted(int(use.sum()), 'loan')} "
-                "(no overdue start or 逾期天数)"
+                said(
+                    f"DPD counted from the maturity date for {counted(int(use.sum()), 'loan')} "
+                    "(no overdue start or 逾期天数)",
+                    f"{int(use.sum()):,} 笔贷款无逾期起始日和逾期天数，逾期天数从到期日起算",
+                )
             )
         dpd = np.where(use, (today - maturity).astype(np.float64), dpd)
     return np.clip(np.nan_to_num(dpd, nan=0.0), 0, None).astype(np.int64), notes

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from npl_cli.cli.common import (
@@ -27,24 +26,17 @@ from npl_cli.cli.common import (
     parse_date_option,
     resolve_lang,
 )
-from npl_cli.cli.loading import workspace_path
-from npl_cli.cli.output import check_outputs, write_rows
-from npl_cli.config import load_settings
-from npl_cli.deadlines import GUARANTOR_SEPARATORS
-from npl_cli.deadlines.actions import unmatched_actions
 from npl_cli.errors import UsageError
-from npl_cli.ledger.actions import action_problems, read_actions
-from npl_cli.render.console import stderr_console, stdout_console
-from npl_cli.render.mask import mask_names
-from npl_cli.render.workspace import render_actions
 from npl_cli.schema import ACTION_KINDS
-from npl_cli.store import Workspace
 
 ActionKind = StrEnum("ActionKind", {k: k for k in ACTION_KINDS})  # type: ignore[misc]
 AMOUNTS = ("amount", "promise_amount")
 OPTION_LABELS = {"date": "--date", "amount": "--amount", "promise_date": "--promise-date",
                  "promise_amount": "--promise-amount"}  # fmt: skip
 action_app = typer.Typer(help="Record collection actions and list them.", no_args_is_help=True)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @action_app.command("add")
@@ -67,6 +59,13 @@ def add(
     wait: TimeoutOpt = 30.0,
 ) -> None:
     """Record one action on a loan."""
+    import pandas as pd
+
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.ledger.actions import action_problems
+    from npl_cli.render.console import stderr_console
+    from npl_cli.store import Workspace
+
     row = {
         "loan_id": loan_id, "kind": kind.value, "date": parse_date_option(date, "--date"),
         "party": party, "amount": amount, "method": method, "evidence": evidence,
@@ -99,6 +98,11 @@ def import_actions(
 ) -> None:
     """Import actions (借据号, 催收日期, 催收方式, 送达情况, 还款金额, 承诺还款日, 承诺金额 …);
     importing the same rows again adds nothing."""
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.ledger.actions import read_actions
+    from npl_cli.render.console import stderr_console
+    from npl_cli.store import Workspace
+
     read = read_actions(file, sheet=sheet, header_row=header_row, encoding=encoding)
     with Workspace.open(workspace_path(workspace), timeout=wait) as store:
         added, known = store.add_actions(read.actions, source=file.name)
@@ -118,11 +122,19 @@ def import_actions(
 
 def masked(name: object) -> str:
     """A name as stderr shows it (stderr is a screen too)."""
+    import pandas as pd
+
+    from npl_cli.render.mask import mask_names
+
     return str(mask_names(pd.Series([str(name)])).iloc[0])
 
 
 def _warn_unmatched(actions: pd.DataFrame, day: pd.Timestamp | None, loans: pd.DataFrame) -> None:
     """Say which recorded actions the latest snapshot cannot place (typos in ids or names)."""
+    from npl_cli.deadlines import GUARANTOR_SEPARATORS
+    from npl_cli.deadlines.actions import unmatched_actions
+    from npl_cli.render.console import stderr_console
+
     if day is None or actions.empty:
         return
     found = unmatched_actions(actions, loans)
@@ -161,6 +173,13 @@ def list_actions(
 ) -> None:
     """List recorded actions, oldest first (names, ID and phone numbers masked on screen; files
     carry them in full)."""
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.cli.output import check_outputs, write_rows
+    from npl_cli.config import load_settings
+    from npl_cli.render.console import stdout_console
+    from npl_cli.render.workspace import render_actions
+    from npl_cli.store import Workspace
+
     chosen = file_format(fmt, output)
     path = workspace_path(workspace, config)
     check_outputs(output, workspace=path)

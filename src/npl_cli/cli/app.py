@@ -53,7 +53,8 @@ def root(
     ] = False,
 ) -> None:
     """npl: the asset-preservation desk's toolkit."""
-    keep_freed_memory()
+    if not _asks_for_help(sys.argv[1:]):  # help and completion stay light: no Arrow
+        keep_freed_memory()
     if debug:
         os.environ["NPL_DEBUG"] = "1"
 
@@ -69,6 +70,12 @@ app.add_typer(action_app, name="action")
 app.command()(history)
 app.command()(rolls)
 app.add_typer(workspace_app, name="workspace")
+
+
+def _asks_for_help(args: list[str]) -> bool:
+    return any(arg in ("-h", "--help") for arg in args) or any(
+        name.endswith("_COMPLETE") for name in os.environ
+    )
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

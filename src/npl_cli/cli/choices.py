@@ -9,6 +9,7 @@ import pandas as pd
 
 from npl_cli.errors import UsageError, did_you_mean
 from npl_cli.ledger.coerce import parse_amounts
+from npl_cli.messages import said
 from npl_cli.schema import DEADLINE_KIND_LABELS, DEADLINE_KINDS, DEBTOR_TYPE_LABELS, DEBTOR_TYPES
 
 
@@ -39,7 +40,11 @@ def pick(
             allowed = list(dict.fromkeys(words.values()))
             shown = [f"{c} ({labels[c]})" if labels and c in labels else c for c in allowed]
             raise UsageError(
-                f"{option} '{value}': not one of {', '.join(shown)}{did_you_mean(value, allowed)}"
+                said(
+                    f"{option} '{value}': not one of {', '.join(shown)}"
+                    + did_you_mean(value, allowed),
+                    f"{option} “{value}”：可选值为 {'、'.join(shown)}",
+                )
             )
         codes.append(code)
     return tuple(codes)
@@ -63,5 +68,10 @@ def amount(text: str | None, option: str) -> float | None:
         return None
     parsed, bad, _ = parse_amounts(pd.Series([text]))
     if bad[0] or parsed[0] < 0:
-        raise UsageError(f"{option} '{text}': not an amount; use 100000, 100,000 or 10万")
+        raise UsageError(
+            said(
+                f"{option} '{text}': not an amount; use 100000, 100,000 or 10万",
+                f"{option} “{text}”不是金额；请写 100000、100,000 或 10万",
+            )
+        )
     return float(parsed[0])

@@ -9,14 +9,15 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import numpy as np
-import pandas as pd
 import typer
 
 from npl_cli.errors import NplError, UsageError
-from npl_cli.ledger.coerce import parse_dates
+from npl_cli.messages import ERROR, in_lang, said
+
+if TYPE_CHECKING:  # pandas is imported by the commands that compute, never for --help
+    import pandas as pd
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,7 +68,12 @@ def file_format(given: Format | TableOrJson | RecordFormat, output: Path | None)
         listed = f"{', '.join(first)} or {last}" if first else last
         raise UsageError(f"--format {chosen.value}: this command writes {listed}")
     if chosen is Format.xlsx and output is None:
-        raise UsageError("--format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)")
+        raise UsageError(
+            said(
+                "--format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)",
+                "--format xlsx 需要 -o 文件.xlsx（工作簿不能输出到屏幕）",
+            )
+        )
     return chosen
 
 
@@ -207,10 +213,36 @@ RejectsOpt = Annotated[
 ]
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """One unwrapped line on stderr, then the exit code."""
-    typer.echo(f"npl: error: {message}", err=True)
+class SplitBy(StrEnum):
+    officer = "officer"
+    branch = "branch"
+    region = "region"
+
+
+SplitOpt = Annotated[
+    SplitBy | None,
+    typer.Option(
+        "--split-by",
+        help="One file per officer, branch or region in the -o FOLDER (named by it), plus the "
+        "whole list; -f picks the format (default xlsx).",
+    ),
+]
+
+
+def fail(message: str, code: int = 2, lang: str = "en") -> typer.Exit:
+    """One unwrapped line on stderr (in `lang` when the message carries its Chinese), then
+    the exit code."""
+    typer.echo(ERROR.get(lang, ERROR["en"]) + in_lang(message, lang), err=True)
     return typer.Exit(code)
+
+
+def _message_lang(kwargs: dict[str, Any]) -> str:
+    """The language for an error: the command's --lang, else $NPL_LANG (the config may be
+    what failed to load)."""
+    flag = kwargs.get("lang")
+    if isinstance(flag, Lang):
+        return flag.value
+    return "zh" if os.environ.get("NPL_LANG") == "zh" else "en"
 
 
 def handle_errors(command: F) -> F:
@@ -222,7 +254,8 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except NplError as error:
-            raise fail(str(error), error.exit_code) from None
+            message = error.args[0] if error.args and isinstance(error.args[0], str) else ""
+            raise fail(message or str(error), error.exit_code, _message_lang(kwargs)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as error:
@@ -239,15 +272,27 @@ def handle_errors(command: F) -> F:
 
 def resolve_as_of(text: str | None) -> pd.Timestamp:
     """The --as-of date, or today; said once on stderr."""
+    import pandas as pd
+
     if text is None:
         return pd.Timestamp(date.today())
     return parse_date_option(text, "--as-of")
 
 
 def parse_date_option(text: str, option: str) -> pd.Timestamp:
+    import numpy as np
+    import pandas as pd
+
+    from npl_cli.ledger.coerce import parse_dates
+
     parsed, _ = parse_dates(pd.Series([text]))
     if np.isnat(parsed[0]):
-        raise UsageError(f"{option} '{text}' is not a date; use YYYY-MM-DD, e.g. 2026-10-31")
+        raise UsageError(
+            said(
+                f"{option} '{text}' is not a date; use YYYY-MM-DD, e.g. 2026-10-31",
+                f"{option} “{text}”不是日期；请用 YYYY-MM-DD，如 2026-10-31",
+            )
+        )
     return pd.Timestamp(parsed[0])
 
 

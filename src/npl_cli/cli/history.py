@@ -22,17 +22,8 @@ from npl_cli.cli.common import (
     resolve_as_of,
     resolve_lang,
 )
-from npl_cli.cli.loading import workspace_path
-from npl_cli.cli.output import check_outputs
-from npl_cli.config import load_settings
 from npl_cli.errors import UsageError
-from npl_cli.export import records, write_json_object, write_workbook
-from npl_cli.pipeline import deadline_settings, loan_history
-from npl_cli.render.console import stdout_console
 from npl_cli.render.labels import column_label
-from npl_cli.render.workbook import for_people
-from npl_cli.render.workspace import render_history
-from npl_cli.store import Workspace
 
 SHEET_NAMES = {
     "zh": {"snapshots": "快照", "actions": "催收记录", "deadlines": "法定期限"},
@@ -59,6 +50,16 @@ def history(
     """A loan's timeline: each snapshot (balance, DPD, class), its actions and promises, and
     its deadlines as they stood at each snapshot and as they stand now — on screen, or as
     the record for a lawyer (--format json|xlsx -o FILE)."""
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.cli.output import check_outputs
+    from npl_cli.config import load_settings
+    from npl_cli.export import records, write_json_object, write_workbook
+    from npl_cli.pipeline import deadline_settings, loan_history
+    from npl_cli.render.console import stdout_console
+    from npl_cli.render.workbook import for_people
+    from npl_cli.render.workspace import render_history
+    from npl_cli.store import Workspace
+
     chosen = file_format(fmt, output)
     to_screen = chosen is Format.table
     check_outputs(output, workspace=workspace_path(workspace, config))

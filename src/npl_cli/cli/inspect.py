@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,11 +20,9 @@ from npl_cli.cli.common import (
     file_format,
     handle_errors,
 )
-from npl_cli.cli.loading import read_ledger
-from npl_cli.export import records, write_json_object
-from npl_cli.ledger import Ledger, analyses
-from npl_cli.render.console import stdout_console
-from npl_cli.render.inspect import render_inspect
+
+if TYPE_CHECKING:
+    from npl_cli.ledger import Ledger
 
 
 @handle_errors
@@ -42,6 +40,11 @@ def inspect(
     config: ConfigOpt = None,
 ) -> None:
     """Show how a ledger is read: sheet, header, column mapping, row accounting, problems."""
+    from npl_cli.cli.loading import read_ledger
+    from npl_cli.export import write_json_object
+    from npl_cli.render.console import stdout_console
+    from npl_cli.render.inspect import render_inspect
+
     to_screen = file_format(fmt, output) is Format.table
     loaded = read_ledger(
         ledger,
@@ -59,6 +62,9 @@ def inspect(
 
 
 def inspect_payload(ledger: Ledger) -> dict[str, Any]:
+    from npl_cli.export import records
+    from npl_cli.ledger import analyses
+
     return {
         "file": ledger.file,
         "sheet": ledger.sheet,

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from npl_cli.cli import choices
 from npl_cli.cli.common import (
     AsOfOpt,
     BranchOpt,
@@ -25,6 +24,7 @@ from npl_cli.cli.common import (
     RejectsOpt,
     SheetOpt,
     SnapshotOpt,
+    SplitOpt,
     StrictEvidenceOpt,
     TimeoutOpt,
     WorkspaceOpt,
@@ -34,12 +34,6 @@ from npl_cli.cli.common import (
     resolve_as_of,
     resolve_lang,
 )
-from npl_cli.cli.loading import read_source
-from npl_cli.cli.output import SplitOpt, split_format, write_rows, write_split
-from npl_cli.config import load_settings
-from npl_cli.pipeline import limitation as compute_limitation
-from npl_cli.render.console import stderr_console, stdout_console
-from npl_cli.render.limitation import render_limitation
 
 ALERT_EXIT_CODE = 3
 
@@ -120,6 +114,15 @@ def limitation(
 ) -> None:
     """Legal deadlines due within --days and the expired ones, nearest first: claim limitation,
     guarantee period, guarantor limitation, enforcement."""
+    from npl_cli.cli import choices
+    from npl_cli.cli.loading import read_source
+    from npl_cli.cli.output import split_format, write_rows, write_split
+    from npl_cli.config import load_settings
+    from npl_cli.pipeline import limitation as compute_limitation
+    from npl_cli.render.console import Messages, stdout_console
+    from npl_cli.render.labels import code_label
+    from npl_cli.render.limitation import render_limitation
+
     chosen = split_format(fmt, output) if split_by else file_format(fmt, output)
     day = resolve_as_of(as_of)
     since_day = parse_date_option(since, "--since") if since else None
@@ -154,18 +157,21 @@ def limitation(
         strict_evidence=strict_evidence,
         since=since_day,
     )
-    messages = stderr_console()
-    messages.print(
+    messages = Messages(language)
+    messages.say(
         f"as of {day:%Y-%m-%d}: "
         + ", ".join(f"{count:,} {status}" for status, count in result.counts.items()),
-        markup=False,
+        f"基准日 {day:%Y-%m-%d}："
+        + "，".join(
+            f"{code_label(status, 'zh')} {count:,}" for status, count in result.counts.items()
+        ),
     )
     for note in result.notes:
-        messages.print(f"note: {note}", markup=False)
+        messages.note(note)
     if split_by is not None and output is not None:
         for path in write_split(result.rows, split_by, output, chosen, sheet="deadlines",
                                 lang=language, csv_encoding=output_encoding.value):  # fmt: skip
-            messages.print(f"wrote {path}", markup=False)
+            messages.say(f"wrote {path}", f"已写入 {path}")
     elif chosen is Format.table:
         shown = top or settings.typed.deadlines.top
         render_limitation(

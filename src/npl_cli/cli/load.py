@@ -8,9 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from npl_cli.cli.common import (
@@ -26,14 +25,12 @@ from npl_cli.cli.common import (
     handle_errors,
     resolve_as_of,
 )
-from npl_cli.cli.loading import read_ledger, workspace_path
-from npl_cli.cli.output import check_outputs
-from npl_cli.config import load_settings
-from npl_cli.ledger import Ledger
-from npl_cli.render.console import stderr_console
-from npl_cli.store import FileHash, Workspace
-from npl_cli.store.writer import SnapshotWriter
-from npl_cli.text import counted
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from npl_cli.ledger import Ledger
+    from npl_cli.store import FileHash
 
 
 @handle_errors
@@ -53,6 +50,13 @@ def load(
     config: ConfigOpt = None,
 ) -> None:
     """Store a ledger in the workspace as the snapshot of its as-of date (default today)."""
+    from npl_cli.cli.loading import read_ledger, workspace_path
+    from npl_cli.cli.output import check_outputs
+    from npl_cli.config import load_settings
+    from npl_cli.render.console import stderr_console
+    from npl_cli.store import FileHash
+    from npl_cli.text import counted
+
     day = resolve_as_of(as_of)
     settings = load_settings(config)
     path = workspace_path(workspace, config)
@@ -75,6 +79,8 @@ def load(
 
 def _already_held(path: Path, day: pd.Timestamp, content_hash: FileHash, wait: float) -> bool:
     """Is this very file the snapshot of `day` already? Checked before the ledger is parsed."""
+    from npl_cli.store import Workspace
+
     if not path.exists():
         return False
     with Workspace.open(path, timeout=wait) as store:
@@ -94,6 +100,10 @@ def _store(
     """Read the ledger and store it as the snapshot of `day`: the ledger, and 'loaded' or
     'replaced'. The store is opened once the rows are coerced (a file that cannot be read
     never touches it), and they are inserted while the reader accounts for them."""
+
+    from npl_cli.store import Workspace
+    from npl_cli.store.writer import SnapshotWriter
+
     writers: list[SnapshotWriter] = []
     with ExitStack() as opened, ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(importlib.import_module, "duckdb")  # the store's engine ready when needed
@@ -108,6 +118,8 @@ def _store(
 
 
 def _say_unchanged(ledger: Path, day: pd.Timestamp) -> None:
+    from npl_cli.render.console import stderr_console
+
     stderr_console().print(
         f"{ledger.name} is already the snapshot of {day:%Y-%m-%d}; nothing changed",
         markup=False,

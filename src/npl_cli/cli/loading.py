@@ -12,7 +12,7 @@ from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import write_frame
 from npl_cli.ledger import Ledger, load_ledger
-from npl_cli.render.console import progress, stderr_console
+from npl_cli.render.console import Messages, progress
 from npl_cli.render.workbook import for_people
 from npl_cli.text import counted
 
@@ -41,7 +41,8 @@ def read_ledger(
 ) -> Ledger:
     check_outputs(output, inputs=[path], rejects=rejects)
     settings = settings or load_settings(config)
-    with progress(f"Reading {path.name} …"):
+    messages = Messages(lang)
+    with progress(f"Reading {path.name}" if lang == "en" else f"正在读取 {path.name}"):
         ledger = load_ledger(
             path,
             columns=settings.columns,
@@ -52,24 +53,26 @@ def read_ledger(
             on_rows=on_rows,
         )
     if ledger.sheet is not None and not check_ids:  # inspect shows the sheet in its report
-        hidden = (
-            f" (hidden sheets skipped: {', '.join(ledger.skipped_sheets)})"
-            if ledger.skipped_sheets
-            else ""
+        skipped = ", ".join(ledger.skipped_sheets)
+        messages.note(
+            f"read sheet '{ledger.sheet}'"
+            + (f" (hidden sheets skipped: {skipped})" if skipped else ""),
+            f"读取工作表“{ledger.sheet}”" + (f"（跳过隐藏工作表：{skipped}）" if skipped else ""),
         )
-        stderr_console().print(f"note: read sheet '{ledger.sheet}'{hidden}", markup=False)
     if not check_ids and ledger.rows_rejected:
-        stderr_console().print(
-            f"note: {ledger.rows_rejected:,} of {ledger.rows_read:,} rows rejected; "
+        messages.note(
+            f"{ledger.rows_rejected:,} of {ledger.rows_read:,} rows rejected; "
             f"`npl inspect {path}` lists them (or use --rejects FILE)",
-            markup=False,
+            f"{ledger.rows_read:,} 行中剔除 {ledger.rows_rejected:,} 行；`npl inspect {path}` "
+            "列出剔除原因（或用 --rejects 文件 导出）",
         )
     unreadable = int((ledger.problems["severity"] == "warning").sum())
     if not check_ids and unreadable:
-        stderr_console().print(
-            f"note: {counted(unreadable, 'cell')} could not be read (a date, amount or count) "
+        messages.note(
+            f"{counted(unreadable, 'cell')} could not be read (a date, amount or count) "
             f"and left empty; `npl inspect {path}` lists them by row and column",
-            markup=False,
+            f"{unreadable:,} 个单元格（日期、金额或次数）无法识别，已留空；`npl inspect {path}` "
+            "按行列列出",
         )
     if rejects is not None:
         write_rejects(ledger, rejects, lang)
@@ -134,7 +137,10 @@ def read_source(
             wanted = parse_date_option(snapshot, "--snapshot") if snapshot else None
             day, frame = store.latest(wanted)
             ledger = Ledger.from_frame(frame, f"{store_path} (snapshot {day:%Y-%m-%d})")
-            stderr_console().print(f"using snapshot {day:%Y-%m-%d} from {store_path}", markup=False)
+            Messages(lang).say(
+                f"using snapshot {day:%Y-%m-%d} from {store_path}",
+                f"使用工作区 {store_path} 中 {day:%Y-%m-%d} 的快照",
+            )
         actions = store.actions()
     ledger.frame, events = with_actions(ledger.frame, actions, as_of)
     return ledger, events

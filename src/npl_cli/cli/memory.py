@@ -12,8 +12,6 @@ from __future__ import annotations
 import ctypes
 import sys
 
-import pyarrow as pa
-
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc mallopt parameters
 
 
@@ -28,6 +26,8 @@ def keep_freed_memory() -> None:
             mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # arrays up to 32 MiB from the reusable heap
             mallopt(_M_TRIM_THRESHOLD, 1 << 30)  # give back only beyond 1 GiB free at the top
             mallopt(_M_TOP_PAD, 64 << 20)
+    import pyarrow as pa  # here, not at the top: `npl --help` imports no Arrow
+
     try:
         pa.set_memory_pool(pa.jemalloc_memory_pool())
         pa.jemalloc_set_decay_ms(-1)  # never purge: the process is short-lived

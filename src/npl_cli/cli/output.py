@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
 
 import numpy as np
 import pandas as pd
-import typer
 
-from npl_cli.cli.common import Format
+from npl_cli.cli.common import Format, SplitBy
 from npl_cli.errors import UsageError
 from npl_cli.export import check_target, write_frame
 from npl_cli.render.labels import column_label
@@ -62,20 +59,6 @@ def check_outputs(
     check_target(rejects, {**protected, **({output: "the -o file"} if output else {})})
 
 
-class SplitBy(StrEnum):
-    officer = "officer"
-    branch = "branch"
-    region = "region"
-
-
-SplitOpt = Annotated[
-    SplitBy | None,
-    typer.Option(
-        "--split-by",
-        help="One file per officer, branch or region in the -o FOLDER (named by it), plus the "
-        "whole list; -f picks the format (default xlsx).",
-    ),
-]
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}  # fmt: skip

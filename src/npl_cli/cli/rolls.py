@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from npl_cli.cli.common import (
@@ -22,14 +21,7 @@ from npl_cli.cli.common import (
     parse_date_option,
     resolve_lang,
 )
-from npl_cli.cli.loading import workspace_path
-from npl_cli.cli.output import check_outputs, write_rows
-from npl_cli.config import load_settings
 from npl_cli.errors import UsageError
-from npl_cli.pipeline import roll_rates
-from npl_cli.render.console import stdout_console
-from npl_cli.render.rolls import render_rolls
-from npl_cli.store import Workspace
 
 
 @handle_errors
@@ -51,6 +43,16 @@ def rolls(
 ) -> None:
     """Roll rates between two snapshots: where each aging band's loans stood a snapshot later
     (a later band, or gone), by number and by balance."""
+    import pandas as pd
+
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.cli.output import check_outputs, write_rows
+    from npl_cli.config import load_settings
+    from npl_cli.pipeline import roll_rates
+    from npl_cli.render.console import stdout_console
+    from npl_cli.render.rolls import render_rolls
+    from npl_cli.store import Workspace
+
     chosen = file_format(fmt, output)
     settings = load_settings(config)
     check_outputs(output, workspace=workspace_path(workspace, config))

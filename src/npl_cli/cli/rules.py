@@ -16,13 +16,7 @@ from npl_cli.cli.common import (
     file_format,
     handle_errors,
 )
-from npl_cli.cli.loading import read_ledger
-from npl_cli.config import defaults, load_settings, read_toml, validate_keys
 from npl_cli.errors import ConfigError
-from npl_cli.export import write_json_object
-from npl_cli.render.console import stdout_console
-from npl_cli.render.rules import render_rules
-from npl_cli.rules import compile_rules, known_fields
 
 rules_app = typer.Typer(
     help="Show the debtor-type rules in force, or check a rules file.", no_args_is_help=True
@@ -40,6 +34,12 @@ def show(
     output: OutputOpt = None,
 ) -> None:
     """Print the effective rules, first match first: yours, then the defaults."""
+    from npl_cli.config import load_settings
+    from npl_cli.export import write_json_object
+    from npl_cli.render.console import stdout_console
+    from npl_cli.render.rules import render_rules
+    from npl_cli.rules import compile_rules, known_fields
+
     chosen = file_format(fmt, output)
     settings = load_settings(config, rules)
     compiled = compile_rules(settings.rules, known_fields())
@@ -60,6 +60,10 @@ def check(
 ) -> None:
     """Check a rules file (or an npl.toml): unknown fields, operators or types are errors
     with a suggestion."""
+    from npl_cli.cli.loading import read_ledger
+    from npl_cli.config import defaults, read_toml, validate_keys
+    from npl_cli.rules import compile_rules, known_fields
+
     if not file.is_file():
         raise ConfigError(f"{file}: rules file not found; check the path")
     raw = read_toml(file)

@@ -10,9 +10,6 @@ import typer
 
 from npl_cli.cli.common import AsOfOpt, handle_errors, resolve_as_of
 from npl_cli.errors import UsageError
-from npl_cli.export import atomic_path, check_target, emit, write_bytes, write_csv, write_xlsx
-from npl_cli.render.console import progress, stderr_console
-from npl_cli.sample import HEADERS, generate
 
 
 @handle_errors
@@ -32,6 +29,10 @@ def sample(
     ] = True,
 ) -> None:
     """Write a synthetic ledger with Chinese headers, as a bank's core system exports it."""
+    from npl_cli.export import atomic_path, check_target, write_xlsx
+    from npl_cli.render.console import progress, stderr_console
+    from npl_cli.sample import HEADERS, generate
+
     day = resolve_as_of(as_of)
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -68,6 +69,8 @@ def _total_row(frame: object) -> list[object]:
 
 def _write_csv(frame: object, output: Path, encoding: str) -> None:
     import pandas as pd
+
+    from npl_cli.export import emit, write_bytes, write_csv
 
     assert isinstance(frame, pd.DataFrame)
     try:

@@ -15,11 +15,6 @@ from npl_cli.cli.common import (
     parse_date_option,
     resolve_lang,
 )
-from npl_cli.cli.loading import workspace_path
-from npl_cli.config import load_settings
-from npl_cli.render.console import stderr_console, stdout_console
-from npl_cli.render.workspace import render_snapshots
-from npl_cli.store import Workspace
 
 snapshots_app = typer.Typer(
     help="List the workspace's ledger snapshots, or drop one.", invoke_without_command=True
@@ -36,6 +31,12 @@ def snapshots(
     config: ConfigOpt = None,
 ) -> None:
     """List the snapshots (as-of date, file, rows)."""
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.config import load_settings
+    from npl_cli.render.console import stdout_console
+    from npl_cli.render.workspace import render_snapshots
+    from npl_cli.store import Workspace
+
     if ctx.invoked_subcommand:
         return
     with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
@@ -52,6 +53,10 @@ def drop(
     wait: TimeoutOpt = 30.0,
 ) -> None:
     """Remove the snapshot of DATE (its loans, extra columns and rejects)."""
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.render.console import stderr_console
+    from npl_cli.store import Workspace
+
     day = parse_date_option(date, "DATE")
     with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
         store.drop(day)

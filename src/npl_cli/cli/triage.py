@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from npl_cli.cli import choices
 from npl_cli.cli.common import (
     AsOfOpt,
     BranchOpt,
@@ -27,6 +26,7 @@ from npl_cli.cli.common import (
     RulesOpt,
     SheetOpt,
     SnapshotOpt,
+    SplitOpt,
     StrictEvidenceOpt,
     TimeoutOpt,
     WorkspaceOpt,
@@ -35,14 +35,6 @@ from npl_cli.cli.common import (
     resolve_as_of,
     resolve_lang,
 )
-from npl_cli.cli.loading import read_source
-from npl_cli.cli.output import SplitOpt, split_format, write_rows, write_split
-from npl_cli.config import load_settings
-from npl_cli.pipeline import TriageFilters
-from npl_cli.pipeline import triage as compute_triage
-from npl_cli.render.console import stderr_console, stdout_console
-from npl_cli.render.triage import render_triage
-from npl_cli.text import counted
 
 
 class By(StrEnum):
@@ -132,6 +124,16 @@ def triage(
 ) -> None:
     """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
     rules, lawful tactics and the reasons for each rank."""
+    from npl_cli.cli import choices
+    from npl_cli.cli.loading import read_source
+    from npl_cli.cli.output import split_format, write_rows, write_split
+    from npl_cli.config import load_settings
+    from npl_cli.pipeline import TriageFilters
+    from npl_cli.pipeline import triage as compute_triage
+    from npl_cli.render.console import Messages, stdout_console
+    from npl_cli.render.triage import render_triage
+    from npl_cli.text import counted
+
     chosen = split_format(fmt, output) if split_by else file_format(fmt, output)
     day = resolve_as_of(as_of)
     settings = load_settings(config, rules)
@@ -173,18 +175,20 @@ def triage(
         top=None if to_screen else top,
         strict_evidence=strict_evidence,
     )
-    messages = stderr_console()
-    messages.print(
+    messages = Messages(language)
+    unit_zh = "户借款人" if by is By.debtor else "笔贷款"
+    messages.say(
         f"as of {day:%Y-%m-%d}: {counted(len(result.rows), by.value)} ranked from "
         f"{counted(loaded.rows_used, 'loan')}",
-        markup=False,
+        f"基准日 {day:%Y-%m-%d}：从 {loaded.rows_used:,} 笔贷款中排出 {len(result.rows):,} "
+        f"{unit_zh}",
     )
     for note in result.notes:
-        messages.print(f"note: {note}", markup=False)
+        messages.note(note)
     if split_by is not None and output is not None:
         for path in write_split(result.rows, split_by, output, chosen, sheet="worklist",
                                 lang=language, csv_encoding=output_encoding.value):  # fmt: skip
-            messages.print(f"wrote {path}", markup=False)
+            messages.say(f"wrote {path}", f"已写入 {path}")
         return
     if to_screen:
         shown = top or settings.typed.triage_top

@@ -17,12 +17,7 @@ from npl_cli.cli.common import (
     file_format,
     handle_errors,
 )
-from npl_cli.cli.loading import workspace_path
 from npl_cli.errors import UsageError
-from npl_cli.export import write_json_object, write_table_csv
-from npl_cli.render.console import stdout_console
-from npl_cli.render.workspace import render_summary
-from npl_cli.store import Workspace
 
 workspace_app = typer.Typer(
     help="Where the workspace is and what it holds; export it.", invoke_without_command=True
@@ -41,6 +36,12 @@ def workspace_info(
     output: OutputOpt = None,
 ) -> None:
     """Print the workspace's location and contents."""
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.export import write_json_object
+    from npl_cli.render.console import stdout_console
+    from npl_cli.render.workspace import render_summary
+    from npl_cli.store import Workspace
+
     if ctx.invoked_subcommand:
         return
     chosen = file_format(fmt, output)
@@ -70,6 +71,10 @@ def export(
 ) -> None:
     """Write every table (snapshots, loans, loan_extras, rejects, actions) to FOLDER; CSV cells
     that a spreadsheet would run as formulas are written as text."""
+    from npl_cli.cli.loading import workspace_path
+    from npl_cli.export import write_table_csv
+    from npl_cli.store import Workspace
+
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder}: is a file; give a folder to export into")
     with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:

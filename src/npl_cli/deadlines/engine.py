@@ -10,6 +10,7 @@ from npl_cli.deadlines.enforcement import enforcement_rows
 from npl_cli.deadlines.events import borrower_events, ledger_events, with_positions
 from npl_cli.deadlines.guarantee import guarantee_rows
 from npl_cli.deadlines.table import Deadlines, build_table
+from npl_cli.messages import said
 from npl_cli.periods import rest_calendar
 from npl_cli.settings import DeadlineSettings
 from npl_cli.text import counted
@@ -32,15 +33,23 @@ def compute_deadlines(
     notes: list[str] = []
     live = loans["balance"].to_numpy(dtype=float) > 0
     if (~live).any():
+        paid = int((~live).sum())
         notes.append(
-            f"{counted(int((~live).sum()), 'loan')} with no balance outstanding: no deadlines"
+            said(
+                f"{counted(paid, 'loan')} with no balance outstanding: no deadlines",
+                f"{paid:,} 笔贷款已无余额：不计算期限",
+            )
         )
     start, start_basis = claim_start(loans)
     no_start = np.isnat(start) & live
     if no_start.any():
+        unknown = int(no_start.sum())
         notes.append(
-            f"claim limitation not computed for {counted(int(no_start.sum()), 'loan')}: "
-            "no maturity date, acceleration date or overdue start"
+            said(
+                f"claim limitation not computed for {counted(unknown, 'loan')}: no maturity "
+                "date, acceleration date or overdue start",
+                f"{unknown:,} 笔贷款无到期日、提前到期日或逾期起始日：未计算诉讼时效",
+            )
         )
     borrower = borrower_events(events, loans, settings)
     claim, for_guarantors = claim_rows(loans, borrower, start, start_basis, today, live)
@@ -48,7 +57,8 @@ def compute_deadlines(
         loans, events, start, for_guarantors, today, settings, notes, live
     )
     enforcement = enforcement_rows(loans, borrower.events, today, live)
-    notes.append(rest_calendar().note())
+    calendar = rest_calendar()
+    notes.append(said(calendar.note("en"), calendar.note("zh")))
     return Deadlines(
         table=build_table([claim, *guarantees, enforcement], today, settings.window_days),
         loans=loans,

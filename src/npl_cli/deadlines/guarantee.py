@@ -29,6 +29,7 @@ from npl_cli.deadlines.codes import (
 from npl_cli.deadlines.events import EventArrays, evidence_class, kind_codes, reached
 from npl_cli.deadlines.table import Rows, rows
 from npl_cli.deadlines.wording import GUARANTOR_SEPARATORS, parse_guarantee_period, split_modes
+from npl_cli.messages import said
 from npl_cli.periods import NAT, add_months, add_years, date_column, legal_last_day
 from npl_cli.settings import DeadlineSettings
 from npl_cli.text import contains_any, counted, one_chunk_strings
@@ -156,8 +157,11 @@ def guarantee_rows(
     undated = int((missing & live[loan]).sum())
     if undated:
         notes.append(
-            f"guarantee deadlines not computed for {counted(undated, 'guarantor')}: "
-            "the loan has no maturity date or overdue start"
+            said(
+                f"guarantee deadlines not computed for {counted(undated, 'guarantor')}: "
+                "the loan has no maturity date or overdue start",
+                f"{undated:,} 名保证人所担保的贷款无到期日或逾期起始日：未计算保证期限",
+            )
         )
     guarantor = np.flatnonzero(~missing & live[loan])
     loan = loan[guarantor]

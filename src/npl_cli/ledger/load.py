@@ -18,6 +18,7 @@ from npl_cli.errors import PROBLEM_COLUMNS, InputError
 from npl_cli.ledger import coerce
 from npl_cli.ledger.header import header_matcher
 from npl_cli.ledger.read import RawTable, read_table
+from npl_cli.messages import said
 from npl_cli.schema import (
     AGING_SOURCES,
     COLUMN_BY_NAME,
@@ -158,9 +159,12 @@ def _missing_message(path: Path, name: str, headers: list[str]) -> str:
     close = [h for ratio, h in scored[:3] if ratio >= 0.4]
     hint = f"; closest: {', '.join(close)}" if close else ""
     found = ", ".join(headers[:30]) + (" …" if len(headers) > 30 else "")
-    return (
+    zh_hint = f"；最接近的：{'、'.join(close)}" if close else ""
+    return said(
         f"{path}: no column for {name} ({column.label_zh}); headers found: {found}{hint}. "
-        f'Map it in npl.toml: [columns] {name} = "<header>"'
+        f'Map it in npl.toml: [columns] {name} = "<header>"',
+        f"{path}：缺少“{column.label_zh}”列（{name}）；现有列名：{found}{zh_hint}。"
+        f'可在 npl.toml 中映射：[columns] {name} = "<列名>"',
     )
 
 

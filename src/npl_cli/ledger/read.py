@@ -21,6 +21,7 @@ from npl_cli.errors import InputError
 from npl_cli.ledger.header import SCAN_ROWS, Cell, Header, find_header
 from npl_cli.ledger.lines import split_records, utf8_lines
 from npl_cli.ledger.xlsx import SheetNotes, check_size, sheet_notes, sheet_parts
+from npl_cli.messages import said
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -61,24 +62,39 @@ def read_table(
     encoding: str | None = None,
 ) -> RawTable:
     if not path.exists():
-        raise InputError(f"{path}: file not found; check the path")
+        raise InputError(
+            said(f"{path}: file not found; check the path", f"{path}：文件不存在；请检查路径")
+        )
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; give a ledger file (.xlsx, .xls or .csv)")
+        raise InputError(
+            said(
+                f"{path}: is a folder; give a ledger file (.xlsx, .xls or .csv)",
+                f"{path}：这是文件夹；请给出台账文件（.xlsx、.xls 或 .csv）",
+            )
+        )
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return read_excel(path, overrides=overrides, sheet=sheet, header_row=header_row)
     if suffix in CSV_SUFFIXES:
         return read_csv(path, overrides=overrides, header_row=header_row, encoding=encoding)
     raise InputError(
-        f"{path}: unsupported file type '{suffix or 'none'}'; "
-        "give an .xlsx, .xlsm, .xls or .csv ledger"
+        said(
+            f"{path}: unsupported file type '{suffix or 'none'}'; "
+            "give an .xlsx, .xlsm, .xls or .csv ledger",
+            f"{path}：不支持的文件类型“{suffix or '无'}”；请给出 .xlsx、.xlsm、.xls 或 .csv 台账",
+        )
     )
 
 
 def _no_header(path: Path, where: str) -> InputError:
     return InputError(
-        f"{path}: no ledger header found{where}; expected headers such as 借据号 and 贷款余额 "
-        "(see 'npl inspect --help'); use --header-row N, or map your headers in npl.toml [columns]"
+        said(
+            f"{path}: no ledger header found{where}; expected headers such as 借据号 and "
+            "贷款余额 (see 'npl inspect --help'); use --header-row N, or map your headers in "
+            "npl.toml [columns]",
+            f"{path}：未找到台账表头{where}；应有“借据号”“贷款余额”等列名；用 --header-row N "
+            "指定表头行，或在 npl.toml 的 [columns] 中映射列名",
+        )
     )
 
 
@@ -131,7 +147,10 @@ def _pick_sheet(path: Path, reader: object, sheet: str | None) -> int:
         return int(sheet) - 1
     listed = ", ".join(f"{i}:{name}" for i, name in enumerate(names, start=1))
     raise InputError(
-        f"{path}: no sheet '{sheet}'; the workbook has {listed} (give --sheet NAME or NUMBER)"
+        said(
+            f"{path}: no sheet '{sheet}'; the workbook has {listed} (give --sheet NAME or NUMBER)",
+            f"{path}：没有工作表“{sheet}”；工作簿中有 {listed}（用 --sheet 名称或序号）",
+        )
     )
 
 

@@ -25,6 +25,7 @@ from npl_cli.deadlines import (
 from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
 from npl_cli.errors import InputError
 from npl_cli.ledger import Ledger
+from npl_cli.messages import said
 from npl_cli.periods import act_by, days_between
 from npl_cli.pipeline.limitation import deadline_settings
 from npl_cli.priority import flags, reasons, score, tactics
@@ -65,6 +66,8 @@ class TriageResult:
     total_balance: float
 
 
+KEY_WORDS_ZH = {"ID number": "证件号码", "debtor name": "借款人名称", "loan id": "借据号",
+                ", else ": "，其次按"}  # fmt: skip
 FLAG_TEXT = ("contact_status", "notes", "ethnicity")  # read by the reasons and tactics
 # what a collector needs to act, after the columns scripts already read (files carry them in
 # full; screens mask them)
@@ -81,6 +84,12 @@ LOAN_COLUMNS = [
     "next_deadline_kind", "days_left", "priority", "tactics", "reasons", "region",
     "customer_type", *COLLECTOR_COLUMNS,
 ]  # fmt: skip
+
+
+def _in_chinese(key_source: str) -> str:
+    for en, zh in KEY_WORDS_ZH.items():
+        key_source = key_source.replace(en, zh)
+    return key_source
 
 
 def _nearest_deadlines(deadlines: Deadlines, count: int, group: np.ndarray) -> pd.DataFrame:
@@ -243,12 +252,20 @@ def triage(
     aged, notes = age(ledger.frame, as_of, aging)
     debtor, key_source = debtor_keys(aged)
     if key_source != "ID number":
-        notes.append(f"debtors are told apart by {key_source}")
+        notes.append(
+            said(
+                f"debtors are told apart by {key_source}",
+                "借款人按" + _in_chinese(key_source) + "区分",
+            )
+        )
     floors, moved = apply_debtor_contagion(aged, debtor, aging)
     if moved:
         notes.append(
-            f"{counted(moved, 'loan')} of non-retail debtors with more than 10% NPL raised to "
-            "substandard"
+            said(
+                f"{counted(moved, 'loan')} of non-retail debtors with more than 10% NPL raised "
+                "to substandard",
+                f"不良占比超过 10% 的非零售借款人，其 {moved:,} 笔贷款上调为次级",
+            )
         )
     aged = finish_classes(aged, floors)
     used = fields_used(rules)

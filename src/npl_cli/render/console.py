@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 from rich.console import Console
 
+from npl_cli.messages import NOTE, in_lang
+
 
 def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=False)
@@ -27,3 +29,20 @@ def progress(message: str) -> Iterator[None]:
         return
     with console.status(message, spinner="dots"):
         yield
+
+
+class Messages:
+    """What a command says on stderr, in the user's language: plain lines and notes."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.console = stderr_console()
+
+    def say(self, text: str, zh: str | None = None) -> None:
+        """A line: `text` (a Said carries its own Chinese), or `zh` under --lang zh."""
+        shown = zh if zh is not None and self.lang == "zh" else in_lang(text, self.lang)
+        self.console.print(shown, markup=False)
+
+    def note(self, text: str, zh: str | None = None) -> None:
+        shown = zh if zh is not None and self.lang == "zh" else in_lang(text, self.lang)
+        self.console.print(NOTE[self.lang] + shown, markup=False)

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from npl_cli.config import user_dir
 from npl_cli.errors import InputError, NplError
+from npl_cli.messages import said
 from npl_cli.schema import ACTION_COLUMNS, COLUMNS, REQUIRED
 
 if TYPE_CHECKING:
@@ -91,7 +92,12 @@ class Workspace:
         import duckdb
 
         if not create and not path.exists():
-            raise InputError(f"{path}: no workspace yet; `npl load LEDGER` creates it")
+            raise InputError(
+                said(
+                    f"{path}: no workspace yet; `npl load LEDGER` creates it",
+                    f"{path}：尚无工作区；`npl load 台账文件` 会创建它",
+                )
+            )
         if path.is_dir():
             raise InputError(f"{path}: is a folder; give the workspace file (--workspace FILE)")
         # a workspace we may only read (a read-only share) is opened read-only by the commands
@@ -260,7 +266,12 @@ class Workspace:
         if as_of is None:
             row = self._first("SELECT max(as_of) FROM snapshots")
             if not row or row[0] is None:
-                raise InputError(f"{self.path}: no snapshot yet; `npl load LEDGER` stores one")
+                raise InputError(
+                    said(
+                        f"{self.path}: no snapshot yet; `npl load LEDGER` stores one",
+                        f"{self.path}：尚无快照；`npl load 台账文件` 会存入一份",
+                    )
+                )
             day = pd.Timestamp(row[0])
         else:
             day = pd.Timestamp(as_of)

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -198,6 +199,45 @@ def _open_book(path: Path, spill: Path) -> Any:
     )
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook people print: its table, the amount columns (#,##0.00), the
+    columns of sentences (wrapped), a totals row under the data, and page setup: landscape,
+    fit to the page width, the header row repeated on every printed page."""
+
+    frame: pd.DataFrame
+    amounts: frozenset[str] = frozenset()
+    wrapped: frozenset[str] = frozenset()
+    footer: list[Any] | None = None
+    printable: bool = True
+
+
+def write_book(sheets: Mapping[str, Sheet], output: Path) -> None:
+    """A workbook of several `Sheet`s, written atomically."""
+    with atomic_path(output) as temporary:
+        spill = Path(tempfile.mkdtemp(prefix=f".{temporary.name}.", suffix=".parts",
+                                      dir=temporary.parent))  # fmt: skip
+        try:
+            book = _open_book(temporary, spill)
+            styles = _styles(book)
+            for name, sheet in sheets.items():
+                ws = _add_sheet(book, styles, sheet.frame, name, None, sheet.footer,
+                                set(sheet.amounts), sheet.wrapped)  # fmt: skip
+                if sheet.printable:
+                    _print_ready(ws)
+            _close(book, output)
+        finally:
+            shutil.rmtree(spill, ignore_errors=True)
+
+
+def _print_ready(ws: Any) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # as wide as one page, as many pages down as it takes
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
 def write_xlsx(
     frame: pd.DataFrame,
     path: Path,
@@ -243,14 +283,24 @@ def _write_book(
     title_row: str | None,
     footer: list[Any] | None,
 ) -> None:
-    styles = {
+    styles = _styles(book)
+    for name, frame in sheets.items():
+        _add_sheet(book, styles, frame, name, title_row, footer, amounts)
+    _close(book, path)
+
+
+def _styles(book: Any) -> dict[str, Any]:
+    return {
         "bold": book.add_format({"bold": True}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "amount": book.add_format({"num_format": "#,##0.00"}),
+        "bold_amount": book.add_format({"num_format": "#,##0.00", "bold": True}),
         "count": book.add_format({"num_format": "0"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
-    for name, frame in sheets.items():
-        _add_sheet(book, styles, frame, name, title_row, footer, amounts)
+
+
+def _close(book: Any, path: Path) -> None:
     try:
         book.close()
     except Exception as error:  # XlsxWriter wraps OS errors in its own types
@@ -268,19 +318,21 @@ def _add_sheet(
     title_row: str | None,
     footer: list[Any] | None,
     amounts: set[str],
-) -> None:
+    wrapped: frozenset[str] = frozenset(),
+) -> Any:
     ws = book.add_worksheet(sheet.translate(_SHEET_NAME_BAD)[:31] or "npl")
     columns = [str(c) for c in frame.columns]
     top = 1 if title_row else 0
     ws.freeze_panes(top + 1, 0)
     ws.autofilter(top, 0, top + len(frame), max(0, len(columns) - 1))
     for index, column in enumerate(columns):
-        ws.set_column(index, index, _width(frame[column], column))
+        width = 50.0 if column in wrapped else _width(frame[column], column)
+        ws.set_column(index, index, width)
     if title_row:
         ws.write_string(0, 0, title_row)
     for index, column in enumerate(columns):
         ws.write_string(top, index, column, styles["bold"])
-    writers = [_cell_writer(ws, styles, frame[c], c in amounts) for c in columns]
+    writers = [_cell_writer(ws, styles, frame[c], c in amounts, c in wrapped) for c in columns]
     values = [_cells(frame[c]) for c in columns]
     for offset, row in enumerate(zip(*values, strict=True), start=top + 1):
         for index, (write, value) in enumerate(zip(writers, row, strict=True)):
@@ -289,7 +341,9 @@ def _add_sheet(
     if footer:
         last = top + len(frame) + 1
         for index, value in enumerate(footer):
-            _write_any(ws, last, index, value)
+            amount = index < len(columns) and columns[index] in amounts
+            _write_any(ws, last, index, value, styles["bold_amount"] if amount else None)
+    return ws
 
 
 def _cells(series: pd.Series) -> list[Any]:
@@ -299,14 +353,14 @@ def _cells(series: pd.Series) -> list[Any]:
     return [_plain(v) for v in series.to_numpy(dtype=object)]
 
 
-def _write_any(ws: Any, row: int, column: int, value: Any) -> None:
+def _write_any(ws: Any, row: int, column: int, value: Any, style: Any = None) -> None:
     plain = _plain(value)
     if plain is None:
         return
     if isinstance(plain, bool) or not isinstance(plain, int | float):
         ws.write_string(row, column, str(plain))
     else:
-        ws.write_number(row, column, plain)
+        ws.write_number(row, column, plain, style)
 
 
 def _width(series: pd.Series, name: str) -> float:
@@ -316,7 +370,7 @@ def _width(series: pd.Series, name: str) -> float:
 
 
 def _cell_writer(
-    ws: Any, styles: Mapping[str, Any], series: pd.Series, amount: bool
+    ws: Any, styles: Mapping[str, Any], series: pd.Series, amount: bool, wrap: bool = False
 ) -> Callable[[int, int, Any], Any]:
     if pd.api.types.is_datetime64_any_dtype(series):
 
@@ -336,10 +390,12 @@ def _cell_writer(
 
         return write_number
 
+    text_style = styles["wrap"] if wrap else None
+
     def write_text(row: int, column: int, value: Any) -> Any:
         if isinstance(value, bool):
             return ws.write_boolean(row, column, value)
-        return ws.write_string(row, column, str(value))  # never a formula
+        return ws.write_string(row, column, str(value), text_style)  # never a formula
 
     return write_text
 

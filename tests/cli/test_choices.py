@@ -124,8 +124,9 @@ def test_split_by_officer_writes_a_file_each_and_the_whole(tmp_path: Path, run: 
     result = run("triage", "o.csv", "--as-of", "2026-11-30", "--split-by", "officer",
                  "-f", "csv", "-o", "out", "--lang", "zh")  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert [line for line in result.stderr.splitlines() if line.startswith("wrote")] == [
-        "wrote out/全部.csv", "wrote out/未分配.csv", "wrote out/王_芳.csv", "wrote out/郑涛.csv",
+    assert [line for line in result.stderr.splitlines() if line.startswith("已写入")] == [
+        "已写入 out/全部.csv", "已写入 out/未分配.csv", "已写入 out/王_芳.csv",
+        "已写入 out/郑涛.csv",
     ]  # fmt: skip
     names = {
         path.name: [

@@ -11,6 +11,7 @@ from npl_cli.cli.common import (
     EncodingOpt,
     Format,
     HeaderRowOpt,
+    LangOpt,
     LedgerArg,
     NoMaskOpt,
     OutputOpt,
@@ -19,6 +20,7 @@ from npl_cli.cli.common import (
     TableOrJson,
     file_format,
     handle_errors,
+    resolve_lang,
 )
 
 if TYPE_CHECKING:
@@ -38,27 +40,32 @@ def inspect(
     rejects: RejectsOpt = None,
     no_mask: NoMaskOpt = False,
     config: ConfigOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Show how a ledger is read: sheet, header, column mapping, row accounting, problems."""
     from npl_cli.cli.loading import read_ledger
+    from npl_cli.config import load_settings
     from npl_cli.export import write_json_object
     from npl_cli.render.console import stdout_console
     from npl_cli.render.inspect import render_inspect
 
     to_screen = file_format(fmt, output) is Format.table
+    settings = load_settings(config)
+    language = resolve_lang(lang, settings.lang)
     loaded = read_ledger(
         ledger,
         sheet=sheet,
         header_row=header_row,
         encoding=encoding,
-        config=config,
+        settings=settings,
         output=output,
         rejects=rejects,
+        lang=language,
     )
     if not to_screen:
         write_json_object(inspect_payload(loaded), output)
         return
-    render_inspect(loaded, stdout_console(), mask=not no_mask)
+    render_inspect(loaded, stdout_console(), mask=not no_mask, lang=language)
 
 
 def inspect_payload(ledger: Ledger) -> dict[str, Any]:

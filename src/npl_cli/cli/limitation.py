@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -36,6 +38,11 @@ from npl_cli.cli.common import (
 )
 
 ALERT_EXIT_CODE = 3
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from npl_cli.export import Sheet
 
 
 @handle_errors
@@ -119,6 +126,7 @@ def limitation(
     from npl_cli.cli.output import split_format, write_rows, write_split
     from npl_cli.config import load_settings
     from npl_cli.pipeline import limitation as compute_limitation
+    from npl_cli.render.books import deadlines_book
     from npl_cli.render.console import Messages, stdout_console
     from npl_cli.render.labels import code_label
     from npl_cli.render.limitation import render_limitation
@@ -168,9 +176,15 @@ def limitation(
     )
     for note in result.notes:
         messages.note(note)
+
+    def book(rows: pd.DataFrame) -> Mapping[str, Sheet]:
+        part = replace(result, rows=rows)
+        return deadlines_book(part, loaded, language, whole=rows is result.rows)
+
     if split_by is not None and output is not None:
         for path in write_split(result.rows, split_by, output, chosen, sheet="deadlines",
-                                lang=language, csv_encoding=output_encoding.value):  # fmt: skip
+                                lang=language, csv_encoding=output_encoding.value,
+                                book=book):  # fmt: skip
             messages.say(f"wrote {path}", f"已写入 {path}")
     elif chosen is Format.table:
         shown = top or settings.typed.deadlines.top
@@ -189,6 +203,7 @@ def limitation(
             sheet="deadlines",
             csv_encoding=output_encoding.value,
             lang=language,
+            book=book,
         )
     if exit_code and result.alert:
         raise typer.Exit(ALERT_EXIT_CODE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +11,15 @@ import pandas as pd
 
 from npl_cli.cli.common import Format, SplitBy
 from npl_cli.errors import UsageError
-from npl_cli.export import check_target, write_frame
+from npl_cli.export import Sheet, check_target, write_book, write_frame
 from npl_cli.render.labels import column_label
 from npl_cli.render.workbook import for_people
 
 SHEETS_ZH = {"worklist": "清收清单", "deadlines": "法定期限", "rolls": "账龄迁徙",
              "actions": "催收记录", "rejects": "剔除行"}  # fmt: skip
+
+
+BookOf = Callable[[pd.DataFrame], Mapping[str, Sheet]]  # rows -> the sheets of their workbook
 
 
 def write_rows(
@@ -29,9 +32,13 @@ def write_rows(
     csv_encoding: str = "utf-8-sig",
     lang: str = "en",
     action_kinds: bool = False,
+    book: BookOf | None = None,
 ) -> None:
     """The rows to a file or stdout; a workbook in the words of `lang` (machine formats keep
-    the codes and column names)."""
+    the codes and column names), as the sheets `book` makes of them when given."""
+    if fmt is Format.xlsx and book is not None and output is not None:
+        write_book(book(frame), output)
+        return
     if fmt is Format.xlsx:
         amounts = {column_label(c, lang) for c in amount_columns}
         frame = for_people(frame, lang, action_kinds=action_kinds)
@@ -92,6 +99,7 @@ def write_split(
     sheet: str,
     lang: str,
     csv_encoding: str,
+    book: BookOf | None = None,
 ) -> list[Path]:
     """One file per value of `by` (in ranked order within each), and the whole list."""
     if by.value not in rows or rows[by.value].isna().all():
@@ -105,6 +113,6 @@ def write_split(
         part = rows if name == WHOLE[lang] else rows[names == name]
         path = folder / f"{name}.{fmt.value}"
         check_target(path)
-        write_rows(part, fmt, path, sheet=sheet, lang=lang, csv_encoding=csv_encoding)
+        write_rows(part, fmt, path, sheet=sheet, lang=lang, csv_encoding=csv_encoding, book=book)
         written.append(path)
     return written

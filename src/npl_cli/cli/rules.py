@@ -10,11 +10,13 @@ import typer
 from npl_cli.cli.common import (
     ConfigOpt,
     Format,
+    LangOpt,
     OutputOpt,
     RulesOpt,
     TableOrJson,
     file_format,
     handle_errors,
+    resolve_lang,
 )
 from npl_cli.errors import ConfigError
 
@@ -32,6 +34,7 @@ def show(
         TableOrJson, typer.Option("--format", "-f", help="table, or json (the rules as data).")
     ] = TableOrJson.table,
     output: OutputOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Print the effective rules, first match first: yours, then the defaults."""
     from npl_cli.config import load_settings
@@ -46,7 +49,7 @@ def show(
     if chosen is Format.json:
         write_json_object(settings.rules, output)
         return
-    render_rules(compiled, stdout_console())
+    render_rules(compiled, stdout_console(), lang=resolve_lang(lang, settings.lang))
 
 
 @rules_app.command("check")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from npl_cli.cli.common import AsOfOpt, handle_errors, resolve_as_of
+from npl_cli.cli.common import AsOfOpt, LangOpt, handle_errors, resolve_as_of, resolve_lang
 from npl_cli.errors import UsageError
 
 
@@ -27,10 +27,11 @@ def sample(
             "--title/--no-title", help="xlsx: a title row above the header and a 合计 row below."
         ),
     ] = True,
+    lang: LangOpt = None,
 ) -> None:
     """Write a synthetic ledger with Chinese headers, as a bank's core system exports it."""
     from npl_cli.export import atomic_path, check_target, write_xlsx
-    from npl_cli.render.console import progress, stderr_console
+    from npl_cli.render.console import Messages, progress
     from npl_cli.sample import HEADERS, generate
 
     day = resolve_as_of(as_of)
@@ -38,7 +39,10 @@ def sample(
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"{output}: give a .csv or .xlsx file name")
     check_target(output)
-    with progress(f"Generating {rows:,} loans …"):
+    language = resolve_lang(lang, "")
+    with progress(
+        f"Generating {rows:,} loans" if language == "en" else f"正在生成 {rows:,} 笔贷款"
+    ):
         frame = generate(rows, seed=seed, as_of=day).rename(columns=HEADERS)
         if suffix == ".xlsx":
             heading = f"XX农村商业银行贷款台账（{day.year}年{day.month}月末）" if title else None
@@ -54,7 +58,10 @@ def sample(
                 )
         else:
             _write_csv(frame, output, encoding)
-    stderr_console().print(f"wrote {rows:,} loans as of {day:%Y-%m-%d} to {output}")
+    Messages(language).say(
+        f"wrote {rows:,} loans as of {day:%Y-%m-%d} to {output}",
+        f"已写入 {rows:,} 笔贷款（基准日 {day:%Y-%m-%d}）：{output}",
+    )
 
 
 def _total_row(frame: object) -> list[object]:

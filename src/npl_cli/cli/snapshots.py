@@ -51,13 +51,15 @@ def drop(
     date: Annotated[str, typer.Argument(help="The snapshot's as-of date.")],
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
+    lang: LangOpt = None,
 ) -> None:
     """Remove the snapshot of DATE (its loans, extra columns and rejects)."""
     from npl_cli.cli.loading import workspace_path
-    from npl_cli.render.console import stderr_console
+    from npl_cli.render.console import Messages
     from npl_cli.store import Workspace
 
     day = parse_date_option(date, "DATE")
     with Workspace.open(workspace_path(workspace), timeout=wait, create=False) as store:
         store.drop(day)
-    stderr_console().print(f"dropped snapshot {day:%Y-%m-%d}", markup=False)
+    language = resolve_lang(lang, "")
+    Messages(language).say(f"dropped snapshot {day:%Y-%m-%d}", f"已删除 {day:%Y-%m-%d} 的快照")

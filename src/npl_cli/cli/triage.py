@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -35,6 +36,11 @@ from npl_cli.cli.common import (
     resolve_as_of,
     resolve_lang,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from npl_cli.export import Sheet
 
 
 class By(StrEnum):
@@ -130,6 +136,7 @@ def triage(
     from npl_cli.config import load_settings
     from npl_cli.pipeline import TriageFilters
     from npl_cli.pipeline import triage as compute_triage
+    from npl_cli.render.books import worklist_book
     from npl_cli.render.console import Messages, stdout_console
     from npl_cli.render.triage import render_triage
     from npl_cli.text import counted
@@ -185,9 +192,14 @@ def triage(
     )
     for note in result.notes:
         messages.note(note)
+
+    def book(rows: pd.DataFrame) -> Mapping[str, Sheet]:
+        return worklist_book(result.part(rows), loaded, language)
+
     if split_by is not None and output is not None:
         for path in write_split(result.rows, split_by, output, chosen, sheet="worklist",
-                                lang=language, csv_encoding=output_encoding.value):  # fmt: skip
+                                lang=language, csv_encoding=output_encoding.value,
+                                book=book):  # fmt: skip
             messages.say(f"wrote {path}", f"已写入 {path}")
         return
     if to_screen:
@@ -201,4 +213,5 @@ def triage(
         sheet="worklist",
         csv_encoding=output_encoding.value,
         lang=language,
+        book=book,
     )

@@ -10,12 +10,14 @@ import typer
 
 from npl_cli.cli.common import (
     Format,
+    LangOpt,
     OutputOpt,
     TableOrJson,
     TimeoutOpt,
     WorkspaceOpt,
     file_format,
     handle_errors,
+    resolve_lang,
 )
 from npl_cli.errors import UsageError
 
@@ -34,6 +36,7 @@ def workspace_info(
         TableOrJson, typer.Option("--format", "-f", help="table, or json for scripts.")
     ] = TableOrJson.table,
     output: OutputOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Print the workspace's location and contents."""
     from npl_cli.cli.loading import workspace_path
@@ -53,7 +56,7 @@ def workspace_info(
     if chosen is Format.json:
         write_json_object(summary, output)
         return
-    render_summary(summary, stdout_console())
+    render_summary(summary, stdout_console(), lang=resolve_lang(lang, ""))
 
 
 class ExportFormat(StrEnum):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,11 @@ class TriageResult:
     totals: dict[str, pd.DataFrame]  # by band, class and type: count and balance
     npl_balance: float
     total_balance: float
+    band_names: tuple[str, ...] = ()
+
+    def part(self, rows: pd.DataFrame) -> TriageResult:
+        """The same result for some of its rows (one officer's file), totals and all."""
+        return replace(self, rows=rows, **_summed(rows, self.band_names))
 
 
 KEY_WORDS_ZH = {"ID number": "证件号码", "debtor name": "借款人名称", "loan id": "借据号",
@@ -222,6 +228,10 @@ def _totals(unit: pd.DataFrame, band_names: Sequence[str]) -> dict[str, pd.DataF
         grouped = unit.groupby(unit[column].astype(str), sort=False)["balance"]
         table = pd.DataFrame({"count": grouped.size(), "balance": grouped.sum()})
         out[column] = table.loc[[name for name in order if name in table.index]]
+    if "officer" in unit and unit["officer"].notna().any():  # the desk works per officer
+        officer = unit["officer"].astype("string").fillna("")
+        grouped = unit.groupby(officer, sort=True)["balance"]
+        out["officer"] = pd.DataFrame({"count": grouped.size(), "balance": grouped.sum()})
     return out
 
 
@@ -319,7 +329,6 @@ def triage(
     ranked = _ranked(unit[[c for c in columns if c in unit]], ledger_order)
     if top is not None:
         ranked = ranked.head(top)
-    npl = ranked["risk_class"].isin(NPL_CLASSES).to_numpy()
     for column in columns:
         if column not in ranked:
             ranked[column] = None
@@ -332,7 +341,17 @@ def triage(
         by=by,
         notes=notes,
         kept=kept,
-        totals=_totals(ranked, aging.band_names),
-        npl_balance=float(ranked["balance"].to_numpy(dtype=float)[npl].sum()),
-        total_balance=float(ranked["balance"].sum()),
+        band_names=tuple(aging.band_names),
+        **_summed(ranked, aging.band_names),
     )
+
+
+def _summed(rows: pd.DataFrame, band_names: Sequence[str]) -> dict[str, Any]:
+    """Totals by band, class, type and officer; the listed rows' NPL and whole balance."""
+    npl = rows["risk_class"].isin(NPL_CLASSES).to_numpy()
+    balance = rows["balance"].to_numpy(dtype=float)
+    return {
+        "totals": _totals(rows, band_names),
+        "npl_balance": float(balance[npl].sum()),
+        "total_balance": float(balance.sum()),
+    }

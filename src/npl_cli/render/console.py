@@ -36,7 +36,7 @@ class Messages:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.console = stderr_console()
+        self.console = Console(stderr=True, highlight=False, soft_wrap=True)  # a line stays one
 
     def say(self, text: str, zh: str | None = None) -> None:
         """A line: `text` (a Said carries its own Chinese), or `zh` under --lang zh."""

@@ -125,11 +125,19 @@ def render_history(history: LoanHistory, console: Console, *, mask: bool, lang: 
     )
 
 
-def render_summary(summary: dict[str, object], console: Console) -> None:
+SUMMARY_ZH = {"path": "位置", "exists": "已存在", "schema_version": "结构版本",
+              "snapshots": "快照数", "latest": "最新快照", "loans_in_latest": "最新快照贷款数",
+              "actions": "催收记录数"}  # fmt: skip
+
+
+def render_summary(summary: dict[str, object], console: Console, *, lang: str = "en") -> None:
     """The workspace's location and contents, one line each."""
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
     for key, value in summary.items():
-        table.add_row(key.replace("_", " "), str(value))
+        label = SUMMARY_ZH.get(key, key) if lang == "zh" else key.replace("_", " ")
+        if isinstance(value, bool) and lang == "zh":
+            value = "是" if value else "否"
+        table.add_row(label, str(value))
     console.print(table)

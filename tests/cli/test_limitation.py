@@ -153,7 +153,7 @@ def test_a_narrow_terminal_gets_one_card_per_deadline(
     result = run("limitation", str(sample), "--as-of", "2026-11-30", "--lang", "en", "--top", "1")
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     # 16 expired and 4 due within 90 days, 1 listed
-    assert lines[-1] == "… 19 more; write them all with --format csv|xlsx -o FILE"
+    assert lines[-1] == "19 more not listed; write them all with --format csv|xlsx -o FILE"
     assert lines[:5] == [
         "expired: 16 (1 listed)",
         " DK000000113  高*  party: 梁*英",

@@ -14,6 +14,8 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from npl_cli.render.sentence import Sentence
+
 SEPARATOR = " · "
 READABLE_TEXT = 24  # the narrowest a column of sentences (tactics, reasons) is worth showing
 
@@ -60,7 +62,7 @@ def print_cards(
         grid.add_row(card.lead, Text(card.heading, style="bold"), style=card.style)
         for fields in card.lines:
             for line in _packed(fields, width, lang):
-                grid.add_row("", line, style=card.style)
+                grid.add_row("", Sentence(line), style=card.style)
     console.print(Text(title, style=title_style))
     console.print(grid)
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from npl_cli.pipeline import LimitationResult
 from npl_cli.render.labels import column_label, kind_label
 from npl_cli.render.layout import READABLE_TEXT, Card, field, fits, print_cards
 from npl_cli.render.mask import mask_for_screen
+from npl_cli.render.sentence import Sentence
 
 SHOWN = ["loan_id", "debtor_name", "party", "kind", "deadline", "act_by", "last_day", "days_left",
          "basis", "action", "balance"]  # fmt: skip
-WHOLE_VALUES = {"loan_id", "debtor_name", "party", "deadline", "act_by", "last_day", "days_left",
-                "balance"}  # fmt: skip
 SENTENCES = {"basis", "action"}
 CARD_LINES = [["kind", "deadline", "act_by", "last_day", "days_left", "balance"], ["basis"],
               ["action"]]  # fmt: skip
@@ -60,9 +60,12 @@ def render_limitation(
 ) -> None:
     rows = result.rows
     if rows.empty:
-        console.print(
-            f"[green]nothing due within {result.window_days} days and nothing expired[/green]"
+        nothing = (
+            f"{result.window_days} 天内无到期期限，也无已届满期限"
+            if lang == "zh"
+            else f"nothing due within {result.window_days} days and nothing expired"
         )
+        console.print(Text(nothing, style="green"))
     room = len(rows) if top is None else top
     for group_name, group in _groups(rows, result.urgent_days):
         if group.empty or room <= 0:
@@ -73,9 +76,9 @@ def render_limitation(
             urgent=result.urgent_days, window=result.window_days
         )
         style = GROUP_STYLES[group_name]
-        heading = f"{title}: {len(group):,}"
+        heading = f"{title}：{len(group):,}" if lang == "zh" else f"{title}: {len(group):,}"
         if len(listed) < len(group):
-            heading += f" ({len(listed):,} listed)"
+            heading += f"（列出 {len(listed):,}）" if lang == "zh" else f" ({len(listed):,} listed)"
         display = _display(listed, lang, mask)
         styled = f"[{style}]{heading}[/{style}]"
         if fits(console, _table(display.assign(**dict.fromkeys(SENTENCES, "")), lang, styled)):
@@ -84,9 +87,16 @@ def render_limitation(
             cards = [_card(row, lang) for _, row in display.iterrows()]
             print_cards(console, heading, cards, lang=lang, title_style=f"bold {style}")
     if top is not None and len(result.rows) > top:
+        more = len(result.rows) - top
         console.print(
-            f"[dim]… {len(result.rows) - top:,} more; write them all with "
-            "--format csv|xlsx -o FILE[/dim]"
+            Sentence(
+                Text(
+                    f"另有 {more:,} 条未列出；全部写入文件：--format csv|xlsx -o 文件"
+                    if lang == "zh"
+                    else f"{more:,} more not listed; write them all with --format csv|xlsx -o FILE",
+                    style="dim",
+                )
+            )
         )
 
 
@@ -97,12 +107,17 @@ def _table(display: pd.DataFrame, lang: str, title: str) -> Table:
             column_label(column, lang),
             overflow="fold",
             justify="right" if column in ("days_left", "balance") else "left",
-            no_wrap=column in WHOLE_VALUES,
+            no_wrap=column not in SENTENCES,  # only sentences wrap: rich may crop others
             min_width=READABLE_TEXT if column in SENTENCES else None,
             max_width=48 if column in SENTENCES else None,
         )
     for row in display[SHOWN].itertuples(index=False):
-        table.add_row(*(str(v) for v in row))
+        table.add_row(
+            *(
+                Sentence(str(v)) if c in SENTENCES else str(v)
+                for c, v in zip(SHOWN, row, strict=True)
+            )
+        )
     return table
 
 

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from npl_cli.pipeline import GONE, RollRates
-from npl_cli.render.layout import fits
+from npl_cli.render.layout import Card, fits, print_cards
 
 GONE_LABEL = {"zh": "已结清或移出", "en": "gone"}
 
@@ -17,22 +17,42 @@ def render_rolls(result: RollRates, console: Console, *, lang: str) -> None:
     table = _matrix(result, lang, with_counts=True)
     if not fits(console, table):
         table = _matrix(result, lang, with_counts=False)
-    console.print(table)
+    if fits(console, table):
+        console.print(table)
+    else:  # too narrow for a column per band: a card per starting band
+        print_cards(console, _title(result, lang, ""), _cards(result, lang), lang=lang)
     loans, balance = f"{result.new_loans:,}", f"¥{result.new_balance:,.0f}"
     console.print(
         f"新增贷款 {loans} 笔，余额 {balance}" if lang == "zh" else f"new loans: {loans}, {balance}"
     )
 
 
-def _matrix(result: RollRates, lang: str, *, with_counts: bool) -> Table:
+def _cards(result: RollRates, lang: str) -> list[Card]:
+    cards = []
+    for start_band, cells in result.rows.groupby("from_band", sort=False):
+        shares = cells["balance_share"].astype(float).tolist()
+        counts = cells["loans"].astype(int).tolist()
+        fields = [
+            (GONE_LABEL[lang] if band == GONE else str(band), _cell(share, count, True))
+            for band, share, count in zip(cells["to_band"], shares, counts, strict=True)
+        ]
+        total = f"¥{cells['balance'].sum():,.0f} ({cells['loans'].sum():,})"
+        cards.append(Card(lead=str(start_band), heading=total, lines=[fields]))
+    return cards
+
+
+def _title(result: RollRates, lang: str, counts: str) -> str:
     span = f"{result.start:%Y-%m-%d} → {result.end:%Y-%m-%d}"
-    counts = ("，括号内为笔数" if lang == "zh" else "; loans in brackets") if with_counts else ""
-    title = (
+    return (
         f"迁徙率 {span}（按起始余额占比{counts}）"
         if lang == "zh"
         else f"roll rates {span} (share of each band's balance{counts})"
     )
-    table = Table(title=title, title_justify="left")
+
+
+def _matrix(result: RollRates, lang: str, *, with_counts: bool) -> Table:
+    counts = ("，括号内为笔数" if lang == "zh" else "; loans in brackets") if with_counts else ""
+    table = Table(title=_title(result, lang, counts), title_justify="left")
     table.add_column("账龄" if lang == "zh" else "from", no_wrap=True)
     for band in result.bands:
         table.add_column(GONE_LABEL[lang] if band == GONE else band, justify="right", no_wrap=True)

@@ -10,6 +10,7 @@ from npl_cli.pipeline import TriageResult
 from npl_cli.render.labels import class_label, column_label, kind_label, tactic_label, type_label
 from npl_cli.render.layout import READABLE_TEXT, Card, fits, print_cards
 from npl_cli.render.mask import mask_for_screen
+from npl_cli.render.sentence import Sentence
 
 DEBTOR_SHOWN = ["rank", "debtor_name", "debtor_id", "loans", "balance", "dpd", "band",
                 "risk_class", "debtor_type", "next_deadline_kind", "days_left", "priority",
@@ -18,8 +19,8 @@ LOAN_SHOWN = ["rank", "loan_id", "debtor_name", "balance", "dpd", "band", "risk_
               "ledger_class", "debtor_type", "next_deadline_kind", "days_left", "priority",
               "tactics", "reasons"]  # fmt: skip
 NUMERIC = {"rank", "loans", "balance", "dpd", "days_left", "priority"}
-WHOLE_VALUES = NUMERIC | {"loan_id", "debtor_id", "debtor_name", "band"}  # never folded
 SENTENCES = {"tactics", "reasons"}
+KEPT_ZH = {"all": "全部", "overdue or a deadline due": "逾期或期限将至"}
 # On a narrow terminal each row is a card: a heading, then these fields line by line.
 DEBTOR_CARD = (["debtor_name", "debtor_id"],
                [["balance", "loans", "dpd", "band"], ["risk_class", "debtor_type", "priority"],
@@ -95,12 +96,13 @@ def _table(display: pd.DataFrame, columns: list[str], lang: str, title: str) -> 
             column_label(column, lang),
             overflow="fold",
             justify="right" if column in NUMERIC else "left",
-            no_wrap=column in WHOLE_VALUES,
+            no_wrap=column not in SENTENCES,  # only sentences wrap: rich may crop others
             min_width=READABLE_TEXT if column in SENTENCES else None,
             max_width=40 if column in SENTENCES else None,
         )
     for _, row in display.iterrows():
-        table.add_row(*(str(row[c]) for c in columns), style=_style(row))
+        cells = [Sentence(str(row[c])) if c in SENTENCES else str(row[c]) for c in columns]
+        table.add_row(*cells, style=_style(row))
     return table
 
 
@@ -109,38 +111,51 @@ def _style(row: pd.Series) -> str | None:
 
 
 def _render_footer(result: TriageResult, console: Console, lang: str) -> None:
-    labels = {
-        "band": lambda v: v,
-        "risk_class": lambda v: class_label(v, lang),
-        "debtor_type": lambda v: type_label(v, lang),
-    }
-    footer = Table(
-        title="合计" if lang == "zh" else "totals", title_justify="left", show_edge=False
-    )
-    for name in ("band", "risk_class", "debtor_type"):
-        footer.add_column(column_label(name, lang))
-        footer.add_column("n / ¥", justify="right")
-    totals = result.totals
-    height = max((len(t) for t in totals.values()), default=0)
-    for i in range(height):
-        cells: list[str] = []
-        for name in ("band", "risk_class", "debtor_type"):
-            table = totals[name]
-            if i < len(table):
-                value = str(table.index[i])
-                cells += [
-                    labels[name](value),
-                    f"{table['count'].iloc[i]:,} / {table['balance'].iloc[i]:,.0f}",
-                ]
-            else:
-                cells += ["", ""]
-        footer.add_row(*cells)
-    console.print(footer)
+    """Totals by band, class and type side by side, or one under another when the terminal
+    is too narrow for that; then the NPL share and the rows each filter kept."""
+    groups = [(name, result.totals[name]) for name in ("band", "risk_class", "debtor_type")]
+    title = "合计" if lang == "zh" else "totals"
+    side_by_side = _totals_table(title, groups, lang)
+    if fits(console, side_by_side):
+        console.print(side_by_side)
+    else:
+        for group in groups:
+            console.print(_totals_table(f"{title} · {column_label(group[0], lang)}", [group], lang))
     share = result.npl_balance / result.total_balance if result.total_balance else 0.0
     npl, total = f"¥{result.npl_balance:,.0f}", f"¥{result.total_balance:,.0f}"
     console.print(
-        f"不良余额 {npl}，占余额 {total} 的 {share:.1%}"
-        if lang == "zh"
-        else f"NPL balance (不良余额) {npl} of {total} ({share:.1%})"
+        Sentence(
+            f"不良余额 {npl}，占余额 {total} 的 {share:.1%}"
+            if lang == "zh"
+            else f"NPL balance (不良余额) {npl} of {total} ({share:.1%})"
+        )
     )
-    console.print("rows kept: " + " → ".join(f"{name} {count:,}" for name, count in result.kept))
+    kept = "保留行数" if lang == "zh" else "rows kept"
+    console.print(
+        Sentence(f"{kept}: " + " → ".join(f"{_kept_label(n, lang)} {c:,}" for n, c in result.kept))
+    )
+
+
+def _kept_label(name: str, lang: str) -> str:
+    return KEPT_ZH.get(name, name) if lang == "zh" else name
+
+
+def _totals_table(title: str, groups: list[tuple[str, pd.DataFrame]], lang: str) -> Table:
+    labels = {"band": lambda v: v, "risk_class": lambda v: class_label(v, lang),
+              "debtor_type": lambda v: type_label(v, lang)}  # fmt: skip
+    table = Table(title=title, title_justify="left", show_edge=False)
+    for name, _ in groups:
+        table.add_column(column_label(name, lang), no_wrap=True)
+        table.add_column("n", justify="right", no_wrap=True)
+        table.add_column("¥", justify="right", no_wrap=True)
+    for i in range(max((len(t) for _, t in groups), default=0)):
+        cells: list[str] = []
+        for name, totals in groups:
+            if i < len(totals):
+                value = str(totals.index[i])
+                cells += [labels[name](value), f"{totals['count'].iloc[i]:,}",
+                          f"{totals['balance'].iloc[i]:,.0f}"]  # fmt: skip
+            else:
+                cells += ["", "", ""]
+        table.add_row(*cells)
+    return table

@@ -24,6 +24,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from npl_cli.errors import OutputError, UsageError
+from npl_cli.messages import said
+from npl_cli.progress import QUIET, Advance, Progress, ignore
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_RE = "^(?:" + "|".join(re.escape(prefix) for prefix in FORMULA_PREFIXES) + ")"
@@ -212,8 +214,13 @@ class Sheet:
     printable: bool = True
 
 
-def write_book(sheets: Mapping[str, Sheet], output: Path) -> None:
-    """A workbook of several `Sheet`s, written atomically."""
+ROWS_PER_TICK = 1000  # how often a workbook's progress moves
+
+
+def write_book(sheets: Mapping[str, Sheet], output: Path, progress: Progress = QUIET) -> None:
+    """A workbook of several `Sheet`s, written atomically; progress counts the rows."""
+    rows = sum(len(sheet.frame) for sheet in sheets.values())
+    advance = progress.task(said(f"writing {output.name}", f"写入 {output.name}"), rows)
     with atomic_path(output) as temporary:
         spill = Path(tempfile.mkdtemp(prefix=f".{temporary.name}.", suffix=".parts",
                                       dir=temporary.parent))  # fmt: skip
@@ -222,7 +229,7 @@ def write_book(sheets: Mapping[str, Sheet], output: Path) -> None:
             styles = _styles(book)
             for name, sheet in sheets.items():
                 ws = _add_sheet(book, styles, sheet.frame, name, None, sheet.footer,
-                                set(sheet.amounts), sheet.wrapped)  # fmt: skip
+                                set(sheet.amounts), sheet.wrapped, advance)  # fmt: skip
                 if sheet.printable:
                     _print_ready(ws)
             _close(book, output)
@@ -246,10 +253,12 @@ def write_xlsx(
     title_row: str | None = None,
     footer: list[Any] | None = None,
     amount_columns: Iterable[str] = (),
+    progress: Progress = QUIET,
 ) -> None:
     """A worklist workbook: frozen header, filters, widths, real dates and formatted numbers;
     text is always written as text (never as a formula)."""
-    write_sheets({sheet: frame}, path, amount_columns, title_row=title_row, footer=footer)
+    write_sheets({sheet: frame}, path, amount_columns, title_row=title_row, footer=footer,
+                 progress=progress)  # fmt: skip
 
 
 def write_workbook(
@@ -267,10 +276,14 @@ def write_sheets(
     *,
     title_row: str | None = None,
     footer: list[Any] | None = None,
+    progress: Progress = QUIET,
 ) -> None:
     spill = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".parts", dir=path.parent))
+    rows = sum(len(frame) for frame in sheets.values())
+    advance = progress.task(said("writing the workbook", "写入工作簿"), rows)
     try:
-        _write_book(_open_book(path, spill), sheets, path, set(amount_columns), title_row, footer)
+        _write_book(_open_book(path, spill), sheets, path, set(amount_columns), title_row, footer,
+                    advance)  # fmt: skip
     finally:
         shutil.rmtree(spill, ignore_errors=True)  # the rows spilled so far, names and all
 
@@ -282,10 +295,11 @@ def _write_book(
     amounts: set[str],
     title_row: str | None,
     footer: list[Any] | None,
+    advance: Advance,
 ) -> None:
     styles = _styles(book)
     for name, frame in sheets.items():
-        _add_sheet(book, styles, frame, name, title_row, footer, amounts)
+        _add_sheet(book, styles, frame, name, title_row, footer, amounts, advance=advance)
     _close(book, path)
 
 
@@ -319,6 +333,7 @@ def _add_sheet(
     footer: list[Any] | None,
     amounts: set[str],
     wrapped: frozenset[str] = frozenset(),
+    advance: Advance = ignore,
 ) -> Any:
     ws = book.add_worksheet(sheet.translate(_SHEET_NAME_BAD)[:31] or "npl")
     columns = [str(c) for c in frame.columns]
@@ -338,6 +353,9 @@ def _add_sheet(
         for index, (write, value) in enumerate(zip(writers, row, strict=True)):
             if value is not None:
                 write(offset, index, value)
+        if (offset - top) % ROWS_PER_TICK == 0:
+            advance(ROWS_PER_TICK)
+    advance(len(frame) % ROWS_PER_TICK)
     if footer:
         last = top + len(frame) + 1
         for index, value in enumerate(footer):
@@ -409,6 +427,7 @@ def write_frame(
     amount_columns: Iterable[str] = (),
     sheet: str = "npl",
     csv_encoding: str = "utf-8-sig",
+    progress: Progress = QUIET,
 ) -> None:
     """Write `frame` as `fmt` to `output` (atomically) or to stdout. A CSV file is UTF-8 with
     a BOM unless `csv_encoding` says otherwise, so that Excel shows its Chinese; CSV on stdout
@@ -417,7 +436,8 @@ def write_frame(
         if output is None:
             raise UsageError("--format xlsx needs -o FILE.xlsx (a workbook cannot go to stdout)")
         with atomic_path(output) as temporary:
-            write_xlsx(frame, temporary, sheet=sheet, amount_columns=amount_columns)
+            write_xlsx(frame, temporary, sheet=sheet, amount_columns=amount_columns,
+                       progress=progress)  # fmt: skip
         return
     writers: dict[str, Callable[[IO[bytes]], None]] = {
         "csv": lambda sink: write_csv(frame, sink, csv_encoding if output else "utf-8"),

@@ -127,7 +127,7 @@ def limitation(
     from npl_cli.config import load_settings
     from npl_cli.pipeline import limitation as compute_limitation
     from npl_cli.render.books import deadlines_book
-    from npl_cli.render.console import Messages, stdout_console
+    from npl_cli.render.console import Messages, progress_bars, stdout_console
     from npl_cli.render.labels import code_label
     from npl_cli.render.limitation import render_limitation
 
@@ -136,35 +136,39 @@ def limitation(
     since_day = parse_date_option(since, "--since") if since else None
     settings = load_settings(config)
     language = resolve_lang(lang, settings.lang)
-    loaded, events = read_source(
-        ledger,
-        settings=settings,
-        as_of=day,
-        snapshot=snapshot,
-        workspace=workspace,
-        wait=wait,
-        sheet=sheet,
-        header_row=header_row,
-        encoding=encoding,
-        output=output,
-        rejects=rejects,
-        lang=language,
-    )
-    result = compute_limitation(
-        loaded,
-        settings,
-        lang=language,
-        events=events,
-        as_of=day,
-        days=days,
-        everything=everything,
-        expired=expired,
-        kinds=list(choices.deadline_kinds(kind)),
-        officers=[o.strip() for o in officer or ()],
-        branches=[b.strip() for b in branch or ()],
-        strict_evidence=strict_evidence,
-        since=since_day,
-    )
+    kinds = list(choices.deadline_kinds(kind))  # checked before any work
+    with progress_bars(language) as bars:
+        loaded, events = read_source(
+            ledger,
+            settings=settings,
+            as_of=day,
+            snapshot=snapshot,
+            workspace=workspace,
+            wait=wait,
+            sheet=sheet,
+            header_row=header_row,
+            encoding=encoding,
+            output=output,
+            rejects=rejects,
+            lang=language,
+            progress=bars,
+        )
+        result = compute_limitation(
+            loaded,
+            settings,
+            lang=language,
+            events=events,
+            as_of=day,
+            days=days,
+            everything=everything,
+            expired=expired,
+            kinds=kinds,
+            officers=[o.strip() for o in officer or ()],
+            branches=[b.strip() for b in branch or ()],
+            strict_evidence=strict_evidence,
+            since=since_day,
+            progress=bars,
+        )
     messages = Messages(language)
     messages.say(
         f"as of {day:%Y-%m-%d}: "
@@ -182,9 +186,11 @@ def limitation(
         return deadlines_book(part, loaded, language, whole=rows is result.rows)
 
     if split_by is not None and output is not None:
-        for path in write_split(result.rows, split_by, output, chosen, sheet="deadlines",
-                                lang=language, csv_encoding=output_encoding.value,
-                                book=book):  # fmt: skip
+        with progress_bars(language) as bars:
+            written = write_split(result.rows, split_by, output, chosen, sheet="deadlines",
+                                  lang=language, csv_encoding=output_encoding.value, book=book,
+                                  progress=bars)  # fmt: skip
+        for path in written:
             messages.say(f"wrote {path}", f"已写入 {path}")
     elif chosen is Format.table:
         shown = top or settings.typed.deadlines.top
@@ -196,14 +202,8 @@ def limitation(
             top=shown,
         )
     else:
-        write_rows(
-            result.rows,
-            chosen,
-            output,
-            sheet="deadlines",
-            csv_encoding=output_encoding.value,
-            lang=language,
-            book=book,
-        )
+        with progress_bars(language) as bars:
+            write_rows(result.rows, chosen, output, sheet="deadlines", lang=language,
+                       csv_encoding=output_encoding.value, book=book, progress=bars)  # fmt: skip
     if exit_code and result.alert:
         raise typer.Exit(ALERT_EXIT_CODE)

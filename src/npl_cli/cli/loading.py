@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,8 @@ from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import write_frame
 from npl_cli.ledger import Ledger, load_ledger
-from npl_cli.render.console import Messages, progress
+from npl_cli.progress import QUIET, Progress
+from npl_cli.render.console import Messages, progress_bars
 from npl_cli.render.workbook import for_people
 from npl_cli.text import counted
 
@@ -38,11 +40,15 @@ def read_ledger(
     check_ids: bool = True,
     on_rows: Callable[[pd.DataFrame], None] | None = None,
     lang: str = "en",
+    progress: Progress | None = None,
 ) -> Ledger:
+    """The ledger, with what the reader noticed said on stderr; bars on a terminal (the
+    caller's `progress`, else their own)."""
     check_outputs(output, inputs=[path], rejects=rejects)
     settings = settings or load_settings(config)
     messages = Messages(lang)
-    with progress(f"Reading {path.name}" if lang == "en" else f"正在读取 {path.name}"):
+    with ExitStack() as stack:
+        bars = progress or stack.enter_context(progress_bars(lang))
         ledger = load_ledger(
             path,
             columns=settings.columns,
@@ -51,6 +57,7 @@ def read_ledger(
             encoding=encoding,
             check_ids=check_ids,
             on_rows=on_rows,
+            progress=bars,
         )
     if ledger.sheet is not None and not check_ids:  # inspect shows the sheet in its report
         skipped = ", ".join(ledger.skipped_sheets)
@@ -103,6 +110,7 @@ def read_source(
     rejects: Path | None = None,
     wait: float = 30.0,
     lang: str = "en",
+    progress: Progress = QUIET,
 ) -> tuple[Ledger, pd.DataFrame | None]:
     """The loans to work on and their deadline events: a ledger file as given, or (without one)
     the workspace's latest snapshot (or --snapshot DATE) with its action log applied. With a
@@ -128,6 +136,7 @@ def read_source(
             rejects=rejects,
             check_ids=False,
             lang=lang,
+            progress=progress,
         )
     if not use_workspace:
         assert ledger is not None

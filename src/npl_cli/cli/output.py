@@ -12,6 +12,7 @@ import pandas as pd
 from npl_cli.cli.common import Format, SplitBy
 from npl_cli.errors import UsageError
 from npl_cli.export import Sheet, check_target, write_book, write_frame
+from npl_cli.progress import QUIET, Progress
 from npl_cli.render.labels import column_label
 from npl_cli.render.workbook import for_people
 
@@ -33,11 +34,12 @@ def write_rows(
     lang: str = "en",
     action_kinds: bool = False,
     book: BookOf | None = None,
+    progress: Progress = QUIET,
 ) -> None:
     """The rows to a file or stdout; a workbook in the words of `lang` (machine formats keep
     the codes and column names), as the sheets `book` makes of them when given."""
     if fmt is Format.xlsx and book is not None and output is not None:
-        write_book(book(frame), output)
+        write_book(book(frame), output, progress)
         return
     if fmt is Format.xlsx:
         amounts = {column_label(c, lang) for c in amount_columns}
@@ -46,7 +48,7 @@ def write_rows(
         sheet = SHEETS_ZH.get(sheet, sheet) if lang == "zh" else sheet
     write_frame(
         frame, fmt.value, output, sheet=sheet, amount_columns=amount_columns,
-        csv_encoding=csv_encoding,
+        csv_encoding=csv_encoding, progress=progress,
     )  # fmt: skip
 
 
@@ -100,6 +102,7 @@ def write_split(
     lang: str,
     csv_encoding: str,
     book: BookOf | None = None,
+    progress: Progress = QUIET,
 ) -> list[Path]:
     """One file per value of `by` (in ranked order within each), and the whole list."""
     if by.value not in rows or rows[by.value].isna().all():
@@ -113,6 +116,7 @@ def write_split(
         part = rows if name == WHOLE[lang] else rows[names == name]
         path = folder / f"{name}.{fmt.value}"
         check_target(path)
-        write_rows(part, fmt, path, sheet=sheet, lang=lang, csv_encoding=csv_encoding, book=book)
+        write_rows(part, fmt, path, sheet=sheet, lang=lang, csv_encoding=csv_encoding, book=book,
+                   progress=progress)  # fmt: skip
         written.append(path)
     return written

@@ -31,7 +31,7 @@ def sample(
 ) -> None:
     """Write a synthetic ledger with Chinese headers, as a bank's core system exports it."""
     from npl_cli.export import atomic_path, check_target, write_xlsx
-    from npl_cli.render.console import Messages, progress
+    from npl_cli.render.console import Messages, progress, progress_bars
     from npl_cli.sample import HEADERS, generate
 
     day = resolve_as_of(as_of)
@@ -40,10 +40,10 @@ def sample(
         raise UsageError(f"{output}: give a .csv or .xlsx file name")
     check_target(output)
     language = resolve_lang(lang, "")
-    with progress(
-        f"Generating {rows:,} loans" if language == "en" else f"正在生成 {rows:,} 笔贷款"
-    ):
+    doing = f"Generating {rows:,} loans" if language == "en" else f"正在生成 {rows:,} 笔贷款"
+    with progress(doing):
         frame = generate(rows, seed=seed, as_of=day).rename(columns=HEADERS)
+    with progress_bars(language) as bars:
         if suffix == ".xlsx":
             heading = f"XX农村商业银行贷款台账（{day.year}年{day.month}月末）" if title else None
             footer = _total_row(frame) if title else None
@@ -55,6 +55,7 @@ def sample(
                     title_row=heading,
                     footer=footer,
                     amount_columns=("贷款金额", "贷款余额", "欠息", "抵押物价值"),
+                    progress=bars,
                 )
         else:
             _write_csv(frame, output, encoding)

@@ -137,7 +137,7 @@ def triage(
     from npl_cli.pipeline import TriageFilters
     from npl_cli.pipeline import triage as compute_triage
     from npl_cli.render.books import worklist_book
-    from npl_cli.render.console import Messages, stdout_console
+    from npl_cli.render.console import Messages, progress_bars, stdout_console
     from npl_cli.render.triage import render_triage
     from npl_cli.text import counted
 
@@ -145,20 +145,6 @@ def triage(
     day = resolve_as_of(as_of)
     settings = load_settings(config, rules)
     language = resolve_lang(lang, settings.lang)
-    loaded, events = read_source(
-        ledger,
-        settings=settings,
-        as_of=day,
-        snapshot=snapshot,
-        workspace=workspace,
-        wait=wait,
-        sheet=sheet,
-        header_row=header_row,
-        encoding=encoding,
-        output=output,
-        rejects=rejects,
-        lang=language,
-    )
     filters = TriageFilters(
         regions=tuple(region or ()),
         customer_types=tuple(customer_type or ()),
@@ -170,18 +156,35 @@ def triage(
         officers=tuple(o.strip() for o in officer or ()),
         branches=tuple(b.strip() for b in branch or ()),
     )
-    to_screen = chosen is Format.table
-    result = compute_triage(
-        loaded,
-        settings,
-        events=events,
-        as_of=day,
-        by=by.value,
-        filters=filters,
-        lang=language,
-        top=None if to_screen else top,
-        strict_evidence=strict_evidence,
-    )
+    with progress_bars(language) as bars:
+        loaded, events = read_source(
+            ledger,
+            settings=settings,
+            as_of=day,
+            snapshot=snapshot,
+            workspace=workspace,
+            wait=wait,
+            sheet=sheet,
+            header_row=header_row,
+            encoding=encoding,
+            output=output,
+            rejects=rejects,
+            lang=language,
+            progress=bars,
+        )
+        to_screen = chosen is Format.table
+        result = compute_triage(
+            loaded,
+            settings,
+            events=events,
+            as_of=day,
+            by=by.value,
+            filters=filters,
+            lang=language,
+            top=None if to_screen else top,
+            strict_evidence=strict_evidence,
+            progress=bars,
+        )
     messages = Messages(language)
     unit_zh = "户借款人" if by is By.debtor else "笔贷款"
     messages.say(
@@ -197,21 +200,17 @@ def triage(
         return worklist_book(result.part(rows), loaded, language)
 
     if split_by is not None and output is not None:
-        for path in write_split(result.rows, split_by, output, chosen, sheet="worklist",
-                                lang=language, csv_encoding=output_encoding.value,
-                                book=book):  # fmt: skip
+        with progress_bars(language) as bars:
+            written = write_split(result.rows, split_by, output, chosen, sheet="worklist",
+                                  lang=language, csv_encoding=output_encoding.value, book=book,
+                                  progress=bars)  # fmt: skip
+        for path in written:
             messages.say(f"wrote {path}", f"已写入 {path}")
         return
     if to_screen:
         shown = top or settings.typed.triage_top
         render_triage(result, stdout_console(), lang=language, mask=not no_mask, top=shown)
         return
-    write_rows(
-        result.rows,
-        chosen,
-        output,
-        sheet="worklist",
-        csv_encoding=output_encoding.value,
-        lang=language,
-        book=book,
-    )
+    with progress_bars(language) as bars:
+        write_rows(result.rows, chosen, output, sheet="worklist", lang=language,
+                   csv_encoding=output_encoding.value, book=book, progress=bars)  # fmt: skip

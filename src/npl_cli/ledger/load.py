@@ -19,6 +19,7 @@ from npl_cli.ledger import coerce
 from npl_cli.ledger.header import header_matcher
 from npl_cli.ledger.read import RawTable, read_table
 from npl_cli.messages import said
+from npl_cli.progress import QUIET, Advance, Progress, ignore
 from npl_cli.schema import (
     AGING_SOURCES,
     COLUMN_BY_NAME,
@@ -101,6 +102,7 @@ def load_ledger(
     encoding: str | None = None,
     check_ids: bool = True,
     on_rows: Callable[[pd.DataFrame], None] | None = None,
+    progress: Progress = QUIET,
 ) -> Ledger:
     """Read a ledger file into the canonical frame. `columns` maps canonical names to headers.
     `check_ids` adds the checksum warnings on ID numbers and credit codes (only `inspect`
@@ -113,6 +115,7 @@ def load_ledger(
     unknown = [name for name in overrides if name not in COLUMN_BY_NAME]
     if unknown:
         raise InputError(f"[columns] names unknown canonical column '{unknown[0]}'")
+    read = progress.task(said(f"reading {path.name}", f"读取 {path.name}"), 1)
     raw = read_table(
         path,
         overrides=overrides,
@@ -120,8 +123,12 @@ def load_ledger(
         header_row=header_row,
         encoding=encoding,
     )
+    read(1)
     mapping = map_columns(path, raw.headers, overrides)
-    return _build(path, raw, mapping, check_ids, on_rows)
+    advance = progress.task(
+        said(f"reading {path.name} (columns)", f"读取 {path.name}（列）"), len(raw.headers)
+    )
+    return _build(path, raw, mapping, check_ids, on_rows, advance)
 
 
 def map_columns(path: Path, headers: list[str], overrides: Mapping[str, str]) -> list[Mapped]:
@@ -207,10 +214,11 @@ def _build(
     mapping: list[Mapped],
     check_ids: bool = True,
     on_rows: Callable[[pd.DataFrame], None] | None = None,
+    advance: Advance = ignore,
 ) -> Ledger:
     source_file = path.name
     by_name = {m.canonical: m for m in mapping}
-    cells, coerced, extra = _coerce_all(raw, mapping)
+    cells, coerced, extra = _coerce_all(raw, mapping, advance)
     rows = raw.source_rows
 
     frame: dict[str, object] = {}
@@ -272,7 +280,7 @@ def _build(
 
 
 def _coerce_all(
-    raw: RawTable, mapping: list[Mapped]
+    raw: RawTable, mapping: list[Mapped], advance: Advance
 ) -> tuple[
     dict[str, pa.ChunkedArray],
     list[tuple[object, list[Note]]],
@@ -290,16 +298,20 @@ def _coerce_all(
             raw.cells.columns,
         )
         cells = dict(zip(raw.cells.column_names, cleaned, strict=True))
-        coerced = list(
-            pool.map(
-                lambda m: _coerce_column(
-                    cells[m.header], COLUMN_BY_NAME[m.canonical].kind, m.factor
-                ),
-                mapping,
-            )
-        )
+
+        def coerced_column(m: Mapped) -> tuple[object, list[Note]]:
+            done = _coerce_column(cells[m.header], COLUMN_BY_NAME[m.canonical].kind, m.factor)
+            advance(1)
+            return done
+
+        def extra_column(header: str) -> pd.Series:
+            done = coerce.to_series(cells[header])
+            advance(1)
+            return done
+
+        coerced = list(pool.map(coerced_column, mapping))
         extra = [h for h in raw.headers if h not in by_header]
-        extra_series = pool.map(lambda header: coerce.to_series(cells[header]), extra)
+        extra_series = pool.map(extra_column, extra)
         return cells, coerced, dict(zip(extra, extra_series, strict=True))
 
 

@@ -16,6 +16,8 @@ from npl_cli.deadlines import (
 )
 from npl_cli.errors import InputError
 from npl_cli.ledger import Ledger
+from npl_cli.messages import said
+from npl_cli.progress import QUIET, Progress
 from npl_cli.settings import DeadlineSettings
 
 
@@ -59,9 +61,11 @@ def limitation(
     lang: str = "en",
     officers: Sequence[str] = (),
     branches: Sequence[str] = (),
+    progress: Progress = QUIET,
 ) -> LimitationResult:
     """Deadlines due within the window and the expired ones (or all), nearest first; basis
     and action in the words of `lang`."""
+    step = progress.task(said("computing the deadlines (steps)", "计算法定期限（步骤）"), 2)
     if (
         not ledger.has("maturity_date")
         and not ledger.has("overdue_since")
@@ -73,6 +77,7 @@ def limitation(
         )
     options = deadline_settings(settings, strict_evidence=strict_evidence, days=days)
     computed = compute_deadlines(ledger.frame, events, as_of=as_of, settings=options)
+    step(1)
     table = computed.table
     chosen = select(
         computed,
@@ -93,6 +98,7 @@ def limitation(
     else:
         due = status == "due"
     counts = {str(k): int(v) for k, v in table["status"].value_counts(sort=False).items() if v}
+    step(1)
     return LimitationResult(
         rows=output_frame(computed, chosen, lang),
         as_of=as_of,

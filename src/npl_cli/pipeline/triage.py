@@ -30,6 +30,7 @@ from npl_cli.messages import said
 from npl_cli.periods import act_by, days_between
 from npl_cli.pipeline.limitation import deadline_settings
 from npl_cli.priority import flags, reasons, score, tactics
+from npl_cli.progress import QUIET, Progress
 from npl_cli.rules import classify, compile_rules, fields_used, known_fields
 from npl_cli.schema import (
     DEADLINE_KIND_LABELS,
@@ -246,8 +247,10 @@ def triage(
     top: int | None = None,
     events: pd.DataFrame | None = None,
     strict_evidence: bool = False,
+    progress: Progress = QUIET,
 ) -> TriageResult:
     """The prioritised worklist: aging, floors, deadlines, debtor types, tactics, priority."""
+    step = progress.task(said("computing the worklist (steps)", "计算清收清单（步骤）"), 5)
     if not any(ledger.has(c) for c in ("overdue_since", "dpd", "maturity_date")):
         raise InputError(
             f"{ledger.file}: no overdue start (逾期起始日), DPD (逾期天数) or maturity date "
@@ -278,6 +281,7 @@ def triage(
             )
         )
     aged = finish_classes(aged, floors)
+    step(1)
     used = fields_used(rules)
     text_fields = [
         c
@@ -297,12 +301,14 @@ def triage(
         debtors = rollup(aged, debtor, extra_fields=extra_fields, text_fields=text_fields)
         deadlines = pending.result()
     notes.extend(deadlines.notes)
+    step(1)
     debtor_count = int(debtor.max(initial=-1)) + 1
     debtor_unit = _unit_frame(
         debtors, _nearest_deadlines(deadlines, debtor_count, debtor), as_of, aging
     )
     kinds, names = classify(rules, debtor_unit, as_of)
     debtor_unit["debtor_type"], debtor_unit["rule"] = kinds, names
+    step(1)
     if by == "loan":
         loan_positions = np.arange(len(aged))
         unit = _unit_frame(
@@ -326,6 +332,7 @@ def triage(
     unit["reasons"] = reasons(
         unit, conditions, lang, DEADLINE_KIND_LABELS[lang], RISK_CLASS_LABELS[lang]
     ).to_numpy(zero_copy_only=False)
+    step(1)
     ranked = _ranked(unit[[c for c in columns if c in unit]], ledger_order)
     if top is not None:
         ranked = ranked.head(top)
@@ -335,6 +342,7 @@ def triage(
     ranked["days_left"] = pd.array(ranked["days_left"].to_numpy(), dtype="Float64").astype("Int64")
     for column in ("band", "risk_class"):
         ranked[column] = ranked[column].astype(str)
+    step(1)
     return TriageResult(
         rows=ranked[columns],
         as_of=as_of,

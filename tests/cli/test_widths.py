@@ -61,7 +61,9 @@ def screens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Screen]:
         snaps, own = store.loan_snapshots(loan), store.actions(loan)
     rolls = roll_rates(before, after, settings, start=pd.Timestamp("2026-10-31"), end=AS_OF)
     options = npl.deadline_settings(settings)
-    histories = {lang: loan_history(loan, snaps, own, AS_OF, options, lang) for lang in "zh en".split()}  # fmt: skip
+    histories = {
+        lang: loan_history(loan, snaps, own, AS_OF, options, lang) for lang in ("zh", "en")
+    }
     return {
         "triage": lambda c, lang: render_triage(worklist, c, lang=lang, mask=False, top=4),
         "limitation": lambda c, lang: render_limitation(due, c, lang=lang, mask=False, top=4),

@@ -22,7 +22,13 @@ FIRST_COLUMNS = ("debtor_id", "debtor_name", "region", "customer_type", "branch"
                  "occupation", "phone", "address", "ledger_class", "ledger_class_code")  # fmt: skip
 MAX_COLUMNS = ("dpd", "risk_class_code", "broken_promises", "overdue_count",
                "last_payment_date", "last_collection_date", "judgment_effective_on",
-               "lawsuit_filed_on")  # fmt: skip
+               "lawsuit_filed_on", "enforcement_applied_on", "last_contact_date",
+               "suit_on")  # fmt: skip
+# what the action log says, added up over the debtor's loans
+SUM_COLUMNS = ("paid_since_snapshot", "promises_kept", "promises_broken")
+# taken together from the loan whose date comes first (the nearest open promise) or last
+NEAREST = ("open_promise_date", ("open_promise_amount", "open_promise_method"))
+LATEST = ("last_action_date", ("last_action",))
 
 
 def debtor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
@@ -122,6 +128,19 @@ def rollup(
     for column in MAX_COLUMNS:
         if column in loans:
             out[column] = _max_by(groups, loans[column])
+    for column in SUM_COLUMNS:
+        if column in loans:
+            out[column] = np.bincount(
+                codes, weights=loans[column].to_numpy(dtype=float), minlength=count
+            )
+    if "reached_since_snapshot" in loans:
+        reached = loans["reached_since_snapshot"].to_numpy(dtype=float)
+        out["reached_since_snapshot"] = np.bincount(codes, weights=reached, minlength=count) > 0
+    for (date, companions), latest in ((NEAREST, False), (LATEST, True)):
+        if date in loans:
+            chosen = _dated_loan(codes, loans[date], count, latest=latest)
+            for column in (date, *companions):
+                out[column] = _taken(loans[column], chosen)
     wanted = TEXT_COLUMNS if text_fields is None else text_fields
     for column in wanted:
         if column in loans:
@@ -153,6 +172,24 @@ def rollup(
     out["under_ledger_code"] = np.where(worst_gap > 0, worst_floor - worst_gap, -1)
     out["under_floor_code"] = np.where(worst_gap > 0, worst_floor, -1)
     return out
+
+
+def _dated_loan(codes: np.ndarray, dates: pd.Series, count: int, *, latest: bool) -> np.ndarray:
+    """Per debtor, the loan with the earliest (or latest) date; -1 where none has one."""
+    raw = np.asarray(dates, dtype="datetime64[ns]").view(np.int64)
+    present = ~np.isnat(np.asarray(dates, dtype="datetime64[ns]"))
+    order = np.lexsort((-raw if latest else raw, codes))
+    order = order[present[order]]
+    chosen = np.full(count, -1, dtype=np.int64)
+    first = np.r_[True, codes[order][1:] != codes[order][:-1]] if len(order) else order
+    chosen[codes[order][first.astype(bool)]] = order[first.astype(bool)]
+    return chosen
+
+
+def _taken(values: pd.Series, chosen: np.ndarray) -> pd.Series:
+    """`values` at each debtor's chosen loan, missing where none was chosen."""
+    taken = values.take(np.where(chosen >= 0, chosen, 0)).reset_index(drop=True)
+    return taken.where(pd.Series(chosen >= 0))
 
 
 def _max_by(groups: Groups, values: pd.Series) -> np.ndarray:

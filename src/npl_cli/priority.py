@@ -108,18 +108,27 @@ def flags(unit: pd.DataFrame, settings: PrioritySettings) -> dict[str, np.ndarra
         if "broken_promises" in unit
         else (np.zeros(len(unit)))
     )
+    stage = unit["stage"].to_numpy(dtype=object) if "stage" in unit else np.full(len(unit), "")
+    reached = _column(unit, "reached_since_snapshot", False).to_numpy(dtype=bool)
+    lost = contains_any(
+        unit["contact_status"] if "contact_status" in unit else none, settings.lost_contact_words
+    )
     return {
         "has_guarantor": unit["has_guarantor"].to_numpy(dtype=bool),
         "has_collateral": unit["has_collateral"].to_numpy(dtype=bool),
         "deadline_urgent": days <= settings.urgent_days,
-        "lost_contact": contains_any(
-            unit["contact_status"] if "contact_status" in unit else none,
-            settings.lost_contact_words,
-        ),
-        "after_judgment": judged,
+        "lost_contact": lost & ~reached,  # reached since the snapshot: not lost, whatever it says
+        "after_judgment": judged | np.isin(stage, ("judgment", "enforcement")),
+        "in_litigation": stage == "litigation",
         "stuck": np.nan_to_num(broken) >= 3,
         "minority": minority,
     }
+
+
+def _column(unit: pd.DataFrame, name: str, missing: Any) -> pd.Series:
+    if name in unit:
+        return unit[name].fillna(missing)
+    return pd.Series(missing, index=unit.index)
 
 
 def tactics(
@@ -136,6 +145,9 @@ def tactics(
         for condition, listed in settings.tactics_when.items():
             if code in listed and condition in conditions:
                 wanted |= conditions[condition]
+        for condition, listed in settings.tactics_not_when.items():
+            if code in listed and condition in conditions:
+                wanted &= ~conditions[condition]
         parts.append(_where(wanted, code))
     return join_present(parts, ";")
 
@@ -148,6 +160,8 @@ REASON_WORDS = {
            "survey": "待调研：数据不足以判断类型，需实地调查", "lost": "失联：先做信息捕捉",
            "minority": "少数民族客户：尊重宗教与风俗禁忌",
            "blacklist": "失信名单只能经法院公布，银行不得自行公布（个人信息保护法第25条）",
+           "stage": "阶段：{stage}", "promise": "承诺 {date} 还款¥{amount}",
+           "broken": "违约承诺{count}次", "paid": "快照后已还款¥{amount}",
            "separator": "；"},
     "en": {"left": "{kind}: {days} days left",
            "expired_claim": "claim time-barred: seek the debtor's signed promise (Art 192)",
@@ -158,7 +172,9 @@ REASON_WORDS = {
            "lost": "contact lost: trace first", "minority":
            "minority customer: respect religious and customary taboos",
            "blacklist": "defaulter list only through the court, never the bank's own "
-           "(PIPL Art 25)", "separator": "; "},
+           "(PIPL Art 25)", "stage": "stage: {stage}", "promise": "promised ¥{amount} by {date}",
+           "broken": "{count} broken promises", "paid": "paid ¥{amount} since the snapshot",
+           "separator": "; "},
 }  # fmt: skip
 
 
@@ -184,6 +200,7 @@ def reasons(
     lang: str,
     kind_labels: Mapping[str, str],
     class_labels: Mapping[str, str],
+    stage_labels: Mapping[str, str] | None = None,
 ) -> pa.Array:
     """The score's reasons in plain words, in the display language."""
     words = REASON_WORDS[lang]
@@ -239,5 +256,34 @@ def reasons(
         _where(conditions["lost_contact"], words["lost"]),
         _where(conditions["minority"], words["minority"]),
         _where(conditions["after_judgment"], words["blacklist"]),
+        *_followup_reasons(unit, words, n, stage_labels or {}),
     ]
     return join_present(parts, words["separator"])
+
+
+def _followup_reasons(
+    unit: pd.DataFrame, words: Mapping[str, str], n: int, stage_labels: Mapping[str, str]
+) -> list[pa.Array]:
+    """What the action log adds to the reasons: the stage past pre-legal, an open promise,
+    broken promises, what was paid since the snapshot."""
+    if "stage" not in unit:
+        return []
+    stage = unit["stage"].astype(object)
+    promised = pd.Series(np.asarray(unit["open_promise_date"], dtype="datetime64[ns]"))
+    broken = _column(unit, "promises_broken", 0).to_numpy(dtype=float)
+    paid = _column(unit, "paid_since_snapshot", 0.0).to_numpy(dtype=float)
+    stage_words = _strings([stage_labels.get(str(s), str(s)) for s in stage])
+    return [
+        _where((stage != "pre_legal").to_numpy(), fill(words["stage"], n, stage=stage_words)),
+        _where(
+            promised.notna().to_numpy(),
+            fill(
+                words["promise"],
+                n,
+                date=pc.fill_null(_strings(promised.dt.strftime("%Y-%m-%d")), ""),
+                amount=format_yuan(unit["open_promise_amount"].to_numpy(dtype=float)),
+            ),
+        ),
+        _where(broken > 0, fill(words["broken"], n, count=_integers(broken))),
+        _where(paid > 0, fill(words["paid"], n, amount=format_yuan(paid))),
+    ]

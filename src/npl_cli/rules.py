@@ -29,7 +29,10 @@ GROUPS = ("all", "any", "not")
 # Fields every debtor row has beyond the ledger's own columns.
 DERIVED_FIELDS = ("loans", "balance", "dpd", "band", "risk_class", "under_classified",
                   "next_deadline", "next_deadline_kind", "days_left", "expired_deadlines",
-                  "has_guarantor", "has_collateral")  # fmt: skip
+                  "has_guarantor", "has_collateral", "stage", "last_contact_date",
+                  "paid_since_snapshot", "promises_kept", "promises_broken",
+                  "open_promise_date", "open_promise_amount", "reached_since_snapshot",
+                  "last_action", "last_action_date")  # fmt: skip
 RULE_TYPES = tuple(t for t in DEBTOR_TYPES if t != "unclassified")
 
 

@@ -412,8 +412,16 @@ TACTICS = {
 
 # The conditions under [tactics.when] that add tactics to a debtor's list.
 TACTIC_CONDITIONS = ("has_guarantor", "has_collateral", "deadline_urgent", "lost_contact",
-                     "after_judgment", "stuck")  # fmt: skip
+                     "after_judgment", "stuck", "in_litigation")  # fmt: skip
 # What the action log records: each action's kind, and its columns.
+# Where a debtor's case stands, from the ledger and the action log, earliest first.
+STAGES = ("pre_legal", "litigation", "judgment", "enforcement", "closed")
+STAGE_LABELS = {
+    "zh": {"pre_legal": "诉前", "litigation": "诉讼中", "judgment": "已判决",
+           "enforcement": "执行中", "closed": "已结清"},
+    "en": {"pre_legal": "pre-legal", "litigation": "in litigation", "judgment": "judgment",
+           "enforcement": "enforcement", "closed": "closed"},
+}  # fmt: skip
 ACTION_KINDS = ("demand", "payment", "acknowledgment", "promise", "repayment_plan", "suit",
                 "payment_order", "judgment", "enforcement_application", "enforcement_ended",
                 "guarantor_demand", "visit", "call", "note")  # fmt: skip

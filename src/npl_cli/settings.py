@@ -70,6 +70,8 @@ class PrioritySettings:
     type_points: Mapping[str, float]
     tactics_by_type: Mapping[str, tuple[str, ...]]
     tactics_when: Mapping[str, tuple[str, ...]]
+    tactics_not_when: Mapping[str, tuple[str, ...]]  # left out under a condition
+    promise_days: int  # an open promise due within this many days puts the debtor on the list
     lost_contact_words: tuple[str, ...]  # [deadlines] lost_contact_words: one list for both
 
 
@@ -150,9 +152,10 @@ def priority_settings(
     triage: Mapping[str, Any],
     deadlines: DeadlineSettings,
 ) -> PrioritySettings:
-    by_type = {k: tuple(v) for k, v in tactics.items() if k != "when"}
+    by_type = {k: tuple(v) for k, v in tactics.items() if k not in ("when", "not_when")}
     when = {k: tuple(v) for k, v in dict(tactics["when"]).items()}
-    _check_tactics(by_type, when)
+    not_when = {k: tuple(v) for k, v in dict(tactics["not_when"]).items()}
+    _check_tactics(by_type, when, not_when)
     return PrioritySettings(
         urgent_days=int(triage["urgent_days"]),
         window_days=deadlines.window_days,
@@ -161,16 +164,23 @@ def priority_settings(
         type_points={str(k): float(v) for k, v in dict(priority["type_points"]).items()},
         tactics_by_type=by_type,
         tactics_when=when,
+        tactics_not_when=not_when,
+        promise_days=int(triage["promise_days"]),
         lost_contact_words=deadlines.lost_contact_words,
         **{name: float(priority[name]) for name in POINTS},
     )
 
 
-def _check_tactics(by_type: Mapping[str, Sequence[str]], when: Mapping[str, Sequence[str]]) -> None:
+def _check_tactics(
+    by_type: Mapping[str, Sequence[str]],
+    when: Mapping[str, Sequence[str]],
+    not_when: Mapping[str, Sequence[str]],
+) -> None:
     codes = tuple(TACTICS)
     for key, listed in [
         *(("tactics." + t, v) for t, v in by_type.items()),
         *(("tactics.when." + c, v) for c, v in when.items()),
+        *(("tactics.not_when." + c, v) for c, v in not_when.items()),
     ]:
         section, name = key.rsplit(".", 1)
         allowed = DEBTOR_TYPES if section == "tactics" else TACTIC_CONDITIONS

@@ -77,7 +77,7 @@ def test_one_officers_or_branchs_list(tmp_path: Path, run: Any, ledger: Path) ->
     due = run("limitation", "o.csv", "--as-of", "2026-11-30", "--all", "--branch", "城关支行",
               "--officer", "郑涛", "-f", "json")  # fmt: skip
     assert [r["loan_id"] for r in json.loads(due.stdout)] == ["L3"]
-    missing = run("limitation", "l.csv", "--officer", "郑涛")
+    missing = run("limitation", "l.csv", "--officer", "郑涛", "--as-of", "2026-11-30")
     assert (missing.exit_code, missing.stderr) == (
         2,
         "npl: error: --officer: the ledger has no officer column\n",

@@ -98,8 +98,9 @@ def test_tactics_follow_conditions_and_blacklist_needs_a_judgment(tmp_path: Path
     assert rows["B"]["tactics"] == (
         "help_collect;give_advice;firm_and_flexible;installments;court_blacklist"
     )
-    assert rows["B"]["reasons"].endswith(
+    assert rows["B"]["reasons"].endswith(  # B's judgment puts the case at that stage
         "少数民族客户：尊重宗教与风俗禁忌；失信名单只能经法院公布，银行不得自行公布（个人信息保护法第25条）"
+        "；阶段：已判决"
     )
     assert "court_blacklist" not in rows["A"]["tactics"]
 
@@ -117,7 +118,10 @@ def test_filters_and_footer_counts(tmp_path: Path, run: Any) -> None:
     table = run(
         "triage", "l.csv", "--as-of", "2026-11-30", "--lang", "en", "--min-balance", "10000"
     )
-    assert "rows kept: all 3 → overdue or a deadline due 2 → balance ≥ 10,000 1" in table.stdout
+    assert (
+        "rows kept: all 3 → overdue, a deadline or a promise due 2 → balance ≥ 10,000 1"
+        in table.stdout
+    )
 
 
 def test_by_loan_has_the_loans_own_columns(tmp_path: Path, run: Any) -> None:
@@ -190,7 +194,7 @@ def test_exports_never_carry_formulas(tmp_path: Path, run: Any) -> None:
     cell = sheet.cell(row=2, column=headers.index("debtor name") + 1)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x","y")', "s")
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:Y2"
+    assert sheet.auto_filter.ref == "A1:AF2"  # 32 columns: A to AF
     balance = sheet.cell(row=2, column=headers.index("balance") + 1)
     assert (balance.value, balance.number_format) == (1000, "#,##0.00")
     deadline = sheet.cell(row=2, column=headers.index("next deadline") + 1)
@@ -373,7 +377,8 @@ def test_files_carry_what_a_collector_needs_in_full(tmp_path: Path, run: Any) ->
     assert tail == {"officer": "郑涛", "branch": "河口支行", "phone": "13912345678",
                     "address": "青山乡柳树村3组12号", "guarantors": "李四、王五"}  # fmt: skip
     assert (row["next_deadline"], row["next_act_by"]) == ("2027-01-31", "2027-01-29")
-    assert list(row)[-6:] == ["officer", "branch", "phone", "address", "guarantors", "next_act_by"]
+    collector = ["officer", "branch", "phone", "address", "guarantors", "next_act_by"]
+    assert list(row)[-13:-7] == collector  # after them: the seven follow-up columns
 
 
 # the golden worklist's first row (高娜: loss, irresponsible, not under-classified), in words

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from npl_cli.deadlines.actions import promise_status
 from npl_cli.errors import InputError
+from npl_cli.followup import promise_status
 from npl_cli.ledger import load_ledger
 from npl_cli.schema import ACTION_KINDS
 from npl_cli.store import MIGRATIONS, FileHash, Workspace, default_path

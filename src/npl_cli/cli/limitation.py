@@ -33,7 +33,6 @@ from npl_cli.cli.common import (
     file_format,
     handle_errors,
     parse_date_option,
-    resolve_as_of,
     resolve_lang,
 )
 
@@ -132,16 +131,15 @@ def limitation(
     from npl_cli.render.limitation import render_limitation
 
     chosen = split_format(fmt, output) if split_by else file_format(fmt, output)
-    day = resolve_as_of(as_of)
     since_day = parse_date_option(since, "--since") if since else None
     settings = load_settings(config)
     language = resolve_lang(lang, settings.lang)
     kinds = list(choices.deadline_kinds(kind))  # checked before any work
     with progress_bars(language) as bars:
-        loaded, events = read_source(
+        source = read_source(
             ledger,
             settings=settings,
-            as_of=day,
+            as_of=as_of,
             snapshot=snapshot,
             workspace=workspace,
             wait=wait,
@@ -153,11 +151,12 @@ def limitation(
             lang=language,
             progress=bars,
         )
+        loaded, day = source.ledger, source.as_of
         result = compute_limitation(
             loaded,
             settings,
             lang=language,
-            events=events,
+            events=source.events,
             as_of=day,
             days=days,
             everything=everything,

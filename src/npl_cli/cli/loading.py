@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +19,8 @@ from npl_cli.progress import QUIET, Progress
 from npl_cli.render.console import Messages, progress_bars
 from npl_cli.render.workbook import for_people
 from npl_cli.text import counted
+
+AS_OF_DRIFT_DAYS = 31  # --as-of further than this from the ledger's own date is warned about
 
 
 def workspace_path(flag: Path | None, config: Path | None = None) -> Path:
@@ -96,11 +100,22 @@ def write_rejects(ledger: Ledger, path: Path, lang: str = "en") -> None:
     write_frame(rows, suffix[1:], path, sheet=sheet)
 
 
+@dataclass
+class Source:
+    """The loans a command works on, their deadline events, the day to compute as of, and the
+    date the loans are of (the snapshot's, or the date the file names)."""
+
+    ledger: Ledger
+    events: pd.DataFrame | None
+    as_of: pd.Timestamp
+    since: pd.Timestamp | None
+
+
 def read_source(
     path: Path | None,
     *,
     settings: Settings,
-    as_of: pd.Timestamp,
+    as_of: str | None,
     snapshot: str | None,
     workspace: Path | None,
     sheet: str | None = None,
@@ -111,45 +126,76 @@ def read_source(
     wait: float = 30.0,
     lang: str = "en",
     progress: Progress = QUIET,
-) -> tuple[Ledger, pd.DataFrame | None]:
+) -> Source:
     """The loans to work on and their deadline events: a ledger file as given, or (without one)
     the workspace's latest snapshot (or --snapshot DATE) with its action log applied. With a
-    file and --workspace, the log is applied to the file's loans too."""
+    file and --workspace, the log is applied to the file's loans too. Without --as-of, a file
+    is computed as of the date its title row or name gives (else today)."""
     from npl_cli.cli.common import parse_date_option
-    from npl_cli.deadlines.actions import with_actions
+    from npl_cli.followup import without_log
+    from npl_cli.pipeline.source import apply_log
     from npl_cli.store import Workspace, resolve_path
 
     use_workspace = path is None or workspace is not None or snapshot is not None
     if path is not None and snapshot is not None:
         raise UsageError("give a LEDGER file or --snapshot DATE, not both")
+    given = parse_date_option(as_of, "--as-of") if as_of else None
     store_path = resolve_path(workspace, settings.typed.workspace_path)
     check_outputs(output, inputs=[path] if path else [], workspace=store_path, rejects=rejects)
-    ledger = None
+    ledger, since = None, None
     if path is not None:
-        ledger = read_ledger(
-            path,
-            sheet=sheet,
-            header_row=header_row,
-            encoding=encoding,
-            settings=settings,
-            output=output,
-            rejects=rejects,
-            check_ids=False,
-            lang=lang,
-            progress=progress,
-        )
+        ledger = read_ledger(path, sheet=sheet, header_row=header_row, encoding=encoding,
+                             settings=settings, output=output, rejects=rejects, check_ids=False,
+                             lang=lang, progress=progress)  # fmt: skip
+        since = ledger.own_date.day if ledger.own_date else None
+    day = given if ledger is None else as_of_for(given, ledger, Messages(lang))
     if not use_workspace:
-        assert ledger is not None
-        return ledger, None
+        assert ledger is not None and day is not None
+        return Source(ledger.replace_frame(without_log(ledger.frame)), None, day, since)
     with Workspace.open(store_path, timeout=wait, create=False) as store:
         if ledger is None:
             wanted = parse_date_option(snapshot, "--snapshot") if snapshot else None
-            day, frame = store.latest(wanted)
-            ledger = Ledger.from_frame(frame, f"{store_path} (snapshot {day:%Y-%m-%d})")
+            since, frame = store.latest(wanted)
+            ledger = Ledger.from_frame(frame, f"{store_path} (snapshot {since:%Y-%m-%d})")
             Messages(lang).say(
-                f"using snapshot {day:%Y-%m-%d} from {store_path}",
-                f"使用工作区 {store_path} 中 {day:%Y-%m-%d} 的快照",
+                f"using snapshot {since:%Y-%m-%d} from {store_path}",
+                f"使用工作区 {store_path} 中 {since:%Y-%m-%d} 的快照",
             )
         actions = store.actions()
-    ledger.frame, events = with_actions(ledger.frame, actions, as_of)
-    return ledger, events
+    day = day if day is not None else pd.Timestamp(date.today())
+    frame, events = apply_log(ledger.frame, actions, settings, as_of=day, since=since)
+    return Source(ledger.replace_frame(frame), events, day, since)
+
+
+def as_of_for(given: pd.Timestamp | None, ledger: Ledger, messages: Messages) -> pd.Timestamp:
+    """--as-of, else the date the ledger's title row or file name gives, else today: said on
+    stderr, with a warning when --as-of is more than a month from the ledger's own date."""
+    own = ledger.own_date
+    where = {"title": ("its title row", "标题行"), "name": ("its file name", "文件名")}
+    if given is not None:
+        if own is not None and abs((given - own.day).days) > AS_OF_DRIFT_DAYS:
+            gap = abs((given - own.day).days)
+            en, zh = where[own.where]
+            messages.say(
+                f"warning: --as-of {given:%Y-%m-%d} is {gap} days from the date {en} gives "
+                f"({own.day:%Y-%m-%d}: '{own.text}'); check that this is the ledger you mean",
+                f"警告：--as-of {given:%Y-%m-%d} 与台账{zh}所示日期（{own.day:%Y-%m-%d}："
+                f"“{own.text}”）相差 {gap} 天；请确认台账无误",
+            )
+        return given
+    if own is not None:
+        en, zh = where[own.where]
+        messages.note(
+            f"as of {own.day:%Y-%m-%d}, the date {en} gives ('{own.text}'); --as-of DATE "
+            "to compute as of another day",
+            f"基准日取台账{zh}所示日期 {own.day:%Y-%m-%d}（“{own.text}”）；"
+            "如需其他日期请用 --as-of",
+        )
+        return own.day
+    today = pd.Timestamp(date.today())
+    messages.note(
+        f"as of today, {today:%Y-%m-%d}: the ledger gives no date in its title row or file "
+        "name; --as-of DATE to compute as of its own day",
+        f"台账的标题行和文件名均无日期，基准日取今天 {today:%Y-%m-%d}；可用 --as-of 指定",
+    )
+    return today

@@ -33,7 +33,6 @@ from npl_cli.cli.common import (
     WorkspaceOpt,
     file_format,
     handle_errors,
-    resolve_as_of,
     resolve_lang,
 )
 
@@ -142,7 +141,6 @@ def triage(
     from npl_cli.text import counted
 
     chosen = split_format(fmt, output) if split_by else file_format(fmt, output)
-    day = resolve_as_of(as_of)
     settings = load_settings(config, rules)
     language = resolve_lang(lang, settings.lang)
     filters = TriageFilters(
@@ -157,10 +155,10 @@ def triage(
         branches=tuple(b.strip() for b in branch or ()),
     )
     with progress_bars(language) as bars:
-        loaded, events = read_source(
+        source = read_source(
             ledger,
             settings=settings,
-            as_of=day,
+            as_of=as_of,
             snapshot=snapshot,
             workspace=workspace,
             wait=wait,
@@ -173,10 +171,11 @@ def triage(
             progress=bars,
         )
         to_screen = chosen is Format.table
+        loaded, day = source.ledger, source.as_of
         result = compute_triage(
             loaded,
             settings,
-            events=events,
+            events=source.events,
             as_of=day,
             by=by.value,
             filters=filters,

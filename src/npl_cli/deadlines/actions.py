@@ -92,13 +92,12 @@ def deadline_events(
 def apply_actions(
     frame: pd.DataFrame,
     actions: pd.DataFrame,
-    as_of: pd.Timestamp,
     rows: np.ndarray,
     guarantor_acts: np.ndarray,
 ) -> pd.DataFrame:
-    """The loans with what the action log adds: judgments, enforcement applications, the
-    latest payment, and broken promises counted by their three elements. `rows` is each
-    action's row in `frame` (-1: a loan not in it); `guarantor_acts` marks a guarantor's own
+    """The loans with what the action log adds to their deadlines: judgments, enforcement
+    applications and endings, the latest payment (followup.loan_facts adds the rest). `rows`
+    is each action's row in `frame` (-1: a loan not in it); `guarantor_acts` marks a guarantor's own
     acts (by_guarantor), whose payments are not the borrower's."""
     out = frame.copy(deep=False)  # new columns only; the caller's frame is left as it was
     if actions.empty:
@@ -116,18 +115,6 @@ def apply_actions(
             np.isnat(current[at]) | (recorded > current[at]), recorded, current[at]
         )
         out[column] = current
-    status = promise_status(actions, as_of)
-    if len(status):
-        broken = (status["status"] == "broken").to_numpy()
-        promise_rows = pd.Series(rows, index=actions.index)[status.index].to_numpy()
-        counted = broken & (promise_rows >= 0)
-        counts = np.bincount(promise_rows[counted], minlength=len(out)).astype(float)
-        ledger_counts = (
-            out["broken_promises"].to_numpy(dtype=float)
-            if "broken_promises" in out
-            else np.zeros(len(out))
-        )
-        out["broken_promises"] = np.fmax(np.nan_to_num(ledger_counts), counts)
     return out
 
 
@@ -157,28 +144,6 @@ def unmatched_actions(actions: pd.DataFrame, loans: pd.DataFrame) -> Unmatched:
     return Unmatched(unknown_loans, strangers.reset_index(drop=True))
 
 
-def promise_status(actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Each promise with its status: 'open' (date not reached), 'kept' (payments from the
-    promise to its date cover the amount) or 'broken'."""
-    promises = actions[actions["kind"] == "promise"].copy()
-    if promises.empty:
-        return promises.assign(paid=[], status=[])
-    payments = actions[actions["kind"] == "payment"][["loan_id", "date", "amount"]]
-    joined = promises[["id", "loan_id", "date", "promise_date"]].merge(
-        payments.rename(columns={"date": "paid_on"}), on="loan_id", how="left"
-    )
-    due = joined["promise_date"].fillna(joined["date"])
-    counted = (joined["paid_on"] >= joined["date"]) & (joined["paid_on"] <= due)
-    paid = joined["amount"].where(counted, 0.0).fillna(0.0).groupby(joined["id"]).sum()
-    promises["paid"] = promises["id"].map(paid).fillna(0.0).to_numpy()
-    target = promises["promise_amount"].fillna(0.0)
-    passed = promises["promise_date"].fillna(promises["date"]) < pd.Timestamp(as_of)
-    promises["status"] = np.where(
-        ~passed, "open", np.where(promises["paid"] >= target, "kept", "broken")
-    )
-    return promises
-
-
 def with_actions(
     frame: pd.DataFrame, actions: pd.DataFrame, as_of: pd.Timestamp
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -186,5 +151,5 @@ def with_actions(
     known = actions[actions["date"] <= as_of]
     rows = positions_in(frame["loan_id"], known["loan_id"])  # each action's loan in the ledger
     guarantor_acts = by_guarantor(frame, known, rows)
-    frame = apply_actions(frame, known, as_of, rows, guarantor_acts)
+    frame = apply_actions(frame, known, rows, guarantor_acts)
     return frame, deadline_events(frame, known, rows, guarantor_acts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ import pyarrow.compute as pc
 
 from npl_cli.errors import PROBLEM_COLUMNS, InputError
 from npl_cli.ledger import coerce
+from npl_cli.ledger.dated import OwnDate, own_date
 from npl_cli.ledger.header import header_matcher
 from npl_cli.ledger.read import RawTable, read_table
 from npl_cli.messages import said
@@ -59,6 +61,7 @@ class Ledger:
     problems: pd.DataFrame
     extra_columns: list[str] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)  # hidden sheets passed over
+    own_date: OwnDate | None = None  # the date its title row or file name gives
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, file: str) -> Ledger:
@@ -84,6 +87,10 @@ class Ledger:
                 if c not in COLUMN_BY_NAME and c not in ("source_file", "source_row")
             ],
         )
+
+    def replace_frame(self, frame: pd.DataFrame) -> Ledger:
+        """The same ledger with its loans as `frame` (the action log applied, say)."""
+        return dataclasses.replace(self, frame=frame)
 
     @property
     def columns(self) -> dict[str, str]:
@@ -276,6 +283,7 @@ def _build(
         problems=all_problems,
         extra_columns=list(extra),
         skipped_sheets=raw.skipped_sheets,
+        own_date=own_date(raw.title, path.name),
     )
 
 

@@ -47,6 +47,7 @@ class RawTable:
     blank_rows: int = 0  # blank physical rows below the header that never reached `cells`
     malformed: pd.DataFrame = field(default_factory=pd.DataFrame)  # source_row, text, reason
     skipped_sheets: list[str] = field(default_factory=list)  # hidden sheets passed over
+    title: list[str] = field(default_factory=list)  # the rows above the header, as text
     # cells read as empty that held something: an Excel error, an unsaved formula
     cell_notes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["source_row", "header", "note"])
@@ -232,7 +233,10 @@ def _slice_below_header(
     names = header.names[:width] + [f"column_{i + 1}" for i in range(len(header.names), width)]
     body = table.slice(header.index + 1).rename_columns(names)
     rows = np.arange(header.index + 1, table.num_rows, dtype=np.int64) + first_row_number
+    above = table.slice(0, max(0, header.index + 1 - header.depth)).to_pylist()
+    title = [" ".join(str(v) for v in row.values() if v not in (None, "")) for row in above]
     return RawTable(
+        title=title,
         cells=body,
         source_rows=rows,
         headers=names,
@@ -321,7 +325,9 @@ def read_csv(
     if encoding == "gb18030":
         garbled = utf8_lines(body) + body_start
         notes = pd.DataFrame({"source_row": garbled, "header": None, "note": MIXED_ENCODING})
+    title_rows = rows[: max(0, header.index + 1 - header.depth)]
     return RawTable(
+        title=[" ".join(str(c) for c in row if c not in (None, "")) for row in title_rows],
         cells=table.rename_columns(header.names),
         source_rows=source_rows,
         headers=header.names,

@@ -37,7 +37,7 @@ def loan_history(
     """The record a lawyer asks for: balances and classes per snapshot, the actions and
     promises, and the deadlines as they stood at each snapshot and as they stand now (basis
     and advice in the words of `lang`)."""
-    from npl_cli.deadlines.actions import promise_status
+    from npl_cli.followup import promise_status
 
     promises = promise_status(actions, as_of)
     status = dict(zip(promises["id"], promises["status"], strict=True)) if len(promises) else {}

@@ -25,8 +25,10 @@ from npl_cli.deadlines import (
 )
 from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
 from npl_cli.errors import InputError
+from npl_cli.followup import without_log
 from npl_cli.ledger import Ledger
 from npl_cli.messages import said
+from npl_cli.nextstep import next_steps
 from npl_cli.periods import act_by, days_between
 from npl_cli.pipeline.limitation import deadline_settings
 from npl_cli.priority import flags, reasons, score, tactics
@@ -38,8 +40,10 @@ from npl_cli.schema import (
     NPL_CLASSES,
     RISK_CLASS_LABELS,
     RISK_CLASSES,
+    STAGE_LABELS,
 )
 from npl_cli.settings import AgingSettings
+from npl_cli.stage import debtor_stages, loan_stages, stage_names
 from npl_cli.text import contains_any, counted
 
 
@@ -79,17 +83,20 @@ FLAG_TEXT = ("contact_status", "notes", "ethnicity")  # read by the reasons and 
 # what a collector needs to act, after the columns scripts already read (files carry them in
 # full; screens mask them)
 COLLECTOR_COLUMNS = ["officer", "branch", "phone", "address", "guarantors", "next_act_by"]
+# what the action log changes, after those: where the case stands and the one next step
+FOLLOWUP_COLUMNS = ["stage", "next_step", "last_action", "last_action_date",
+                    "open_promise_date", "open_promise_amount", "open_promise_method"]  # fmt: skip
 DEBTOR_COLUMNS = [
     "rank", "debtor_id", "debtor_name", "loans", "balance", "dpd", "band", "risk_class",
     "under_classified", "debtor_type", "rule", "next_deadline", "next_deadline_kind",
     "days_left", "priority", "tactics", "reasons", "region", "customer_type",
-    *COLLECTOR_COLUMNS,
+    *COLLECTOR_COLUMNS, *FOLLOWUP_COLUMNS,
 ]  # fmt: skip
 LOAN_COLUMNS = [
     "rank", "loan_id", "debtor_id", "debtor_name", "loans", "balance", "dpd", "band",
     "risk_class", "ledger_class", "under_classified", "debtor_type", "rule", "next_deadline",
     "next_deadline_kind", "days_left", "priority", "tactics", "reasons", "region",
-    "customer_type", *COLLECTOR_COLUMNS,
+    "customer_type", *COLLECTOR_COLUMNS, *FOLLOWUP_COLUMNS,
 ]  # fmt: skip
 
 
@@ -100,26 +107,36 @@ def _in_chinese(key_source: str) -> str:
 
 
 def _nearest_deadlines(deadlines: Deadlines, count: int, group: np.ndarray) -> pd.DataFrame:
-    """Per group (loan or debtor): the nearest deadline still to meet (due or ok), its kind,
-    and whether a claim limitation has expired."""
+    """Per group (loan or debtor): the nearest deadline still to meet (due or ok), its kind
+    and party (a guarantor's name; None for the borrower), and whether a claim limitation has
+    expired."""
     table = deadlines.table
     status = table["status"].cat.codes.to_numpy()
     kind = table["kind"].cat.codes.to_numpy()
     owner = group[table["loan"].to_numpy()]
     live = np.flatnonzero((status == STATUSES.index("due")) | (status == STATUSES.index("ok")))
-    # nearest date first, then the kind's order: one key, its minimum per group
+    # nearest date first, then the kind's order: one key; the first row of each group wins
     day = table["deadline"].to_numpy()[live].astype("datetime64[D]").view(np.int64)
-    nearest = pd.Series(day * len(KINDS) + kind[live]).groupby(owner[live], sort=False).min()
-    who, key = nearest.index.to_numpy(), nearest.to_numpy()
+    key = day * len(KINDS) + kind[live]
+    order = np.lexsort((key, owner[live]))
+    ranked = live[order]
+    first = ranked[np.r_[True, owner[ranked][1:] != owner[ranked][:-1]]] if len(ranked) else ranked
+    who = owner[first]
     next_deadline = np.full(count, np.datetime64("NaT", "ns"))
-    next_deadline[who] = (key // len(KINDS)).astype("datetime64[D]")
+    next_deadline[who] = table["deadline"].to_numpy()[first]
     next_kind = np.full(count, None, dtype=object)
-    next_kind[who] = np.asarray(KINDS, dtype=object)[key % len(KINDS)]
+    next_kind[who] = np.asarray(KINDS, dtype=object)[kind[first]]
+    guarantor = table["guarantor"].to_numpy()[first]
+    names = np.asarray(deadlines.guarantors.to_numpy(zero_copy_only=False), dtype=object)
+    next_party = np.full(count, None, dtype=object)
+    named = guarantor >= 0
+    next_party[who[named]] = names[guarantor[named]]
     expired = status == STATUSES.index("expired")
     expired_claim = expired & (kind == KINDS.index("claim_limitation"))
     return pd.DataFrame({
         "next_deadline": next_deadline,
         "next_deadline_kind": pd.Series(next_kind, dtype=object),
+        "next_party": pd.Series(next_party, dtype=object),
         "expired_claim": np.bincount(owner[expired_claim], minlength=count)[:count] > 0,
         "expired_deadlines": np.bincount(owner[expired], minlength=count)[:count],
     })  # fmt: skip
@@ -164,16 +181,21 @@ def _unit_frame(
 
 
 def _apply_filters(
-    unit: pd.DataFrame, filters: TriageFilters, window: int
+    unit: pd.DataFrame, filters: TriageFilters, window: int, promised_by: pd.Timestamp
 ) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
     kept = [("all", len(unit))]
     if not filters.include_current:
         status_due = unit["days_left"].to_numpy(dtype=float) <= window
+        promised = np.asarray(unit["open_promise_date"], dtype="datetime64[ns]")
+        promise_due = ~np.isnat(promised) & (promised <= np.datetime64(promised_by, "ns"))
         actionable = (
-            (unit["dpd"].to_numpy() > 0) | status_due | unit["expired_claim"].to_numpy(dtype=bool)
+            (unit["dpd"].to_numpy() > 0)
+            | status_due
+            | unit["expired_claim"].to_numpy(dtype=bool)
+            | promise_due
         )
         unit = unit[actionable]
-        kept.append(("overdue or a deadline due", len(unit)))
+        kept.append(("overdue, a deadline or a promise due", len(unit)))
     checks = [
         ("region", filters.regions, "region"),
         ("customer type", filters.customer_types, "customer_type"),
@@ -281,6 +303,8 @@ def triage(
             )
         )
     aged = finish_classes(aged, floors)
+    aged = without_log(aged)  # the action log's columns, empty when no log was applied
+    loan_stage = loan_stages(aged)
     step(1)
     used = fields_used(rules)
     text_fields = [
@@ -306,6 +330,7 @@ def triage(
     debtor_unit = _unit_frame(
         debtors, _nearest_deadlines(deadlines, debtor_count, debtor), as_of, aging
     )
+    debtor_unit["stage"] = stage_names(debtor_stages(loan_stage, debtor, debtor_count))
     kinds, names = classify(rules, debtor_unit, as_of)
     debtor_unit["debtor_type"], debtor_unit["rule"] = kinds, names
     step(1)
@@ -317,21 +342,28 @@ def triage(
             as_of,
             aging,
         )
+        unit["stage"] = stage_names(loan_stage)
         unit["debtor_type"], unit["rule"] = kinds[debtor], names[debtor]
         unit["ledger_class"] = unit["ledger_class"] if "ledger_class" in unit else None
         columns = LOAN_COLUMNS
     else:
         unit = debtor_unit
         columns = DEBTOR_COLUMNS
-    unit, kept = _apply_filters(unit, filters, deadline_options.window_days)
+    promised_by = as_of.normalize() + pd.Timedelta(days=priority_settings.promise_days)
+    unit, kept = _apply_filters(unit, filters, deadline_options.window_days, promised_by)
     ledger_order = unit.index.to_numpy()  # the last tie-breaker: first appearance in the ledger
     unit = unit.reset_index(drop=True)
     unit["priority"] = score(unit, priority_settings)["priority"].to_numpy()
     conditions = flags(unit, priority_settings)
     unit["tactics"] = tactics(unit, conditions, priority_settings).to_numpy(zero_copy_only=False)
     unit["reasons"] = reasons(
-        unit, conditions, lang, DEADLINE_KIND_LABELS[lang], RISK_CLASS_LABELS[lang]
-    ).to_numpy(zero_copy_only=False)
+        unit, conditions, lang, DEADLINE_KIND_LABELS[lang], RISK_CLASS_LABELS[lang],
+        STAGE_LABELS[lang],
+    ).to_numpy(zero_copy_only=False)  # fmt: skip
+    unit["next_step"] = next_steps(
+        unit, as_of=as_of, window_days=deadline_options.window_days,
+        promise_days=priority_settings.promise_days, lang=lang,
+    ).to_numpy(zero_copy_only=False)  # fmt: skip
     step(1)
     ranked = _ranked(unit[[c for c in columns if c in unit]], ledger_order)
     if top is not None:

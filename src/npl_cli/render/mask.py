@@ -85,11 +85,21 @@ _CHINESE_RUN = r"[\u4e00-\u9fff·]{2,}"
 MAX_NAME = 8  # characters: 欧阳明华, 阿依古丽·买买提 …
 
 
-NAME_COLUMNS = ("debtor_name", "party", "guarantors")
+NAME_COLUMNS = ("debtor_name", "party", "next_party", "guarantors")
 ID_COLUMNS = ("debtor_id",)
 PHONE_COLUMNS = ("phone",)
 ADDRESS_COLUMNS = ("address",)
-FREE_TEXT_COLUMNS = ("note", "notes", "value", "text", "evidence", "method", "basis", "reasons")
+FREE_TEXT_COLUMNS = (
+    "note",
+    "notes",
+    "value",
+    "text",
+    "evidence",
+    "method",
+    "basis",
+    "reasons",
+    "next_step",
+)
 
 
 def mask_for_screen(frame: pd.DataFrame, known: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -110,8 +110,8 @@ def _reached(actions: pd.DataFrame, settings: DeadlineSettings) -> np.ndarray:
     """Actions that reached the debtor: their own acts, a call or visit that got through,
     a demand signed for or delivered."""
     kinds = actions["kind"]
-    words = actions["method"].fillna("").astype(str) + " " + actions["evidence"].fillna("")
-    words = words + " " + actions["note"].fillna("").astype(str)
+    said = [actions[c].astype("string").fillna("") for c in ("method", "evidence", "note")]
+    words = said[0] + " " + said[1] + " " + said[2]
     talked = kinds.isin(("call", "visit")).to_numpy() & ~contains_any(words, FAILED_CONTACT_WORDS)
     delivered = np.isin(evidence_class(actions["evidence"], settings), (DELIVERED, SIGNED))
     demand = (kinds == "demand").to_numpy() & delivered

@@ -26,6 +26,18 @@ STEPS = {
     "guarantee_period": ("{who}在 {act_by} 前向保证人{party}送达书面催收并取得签收",
                          "{who}: deliver a written demand to guarantor {party} by {act_by} and "
                          "bring back the signed receipt"),
+    # a general guarantor is held only by a suit against the debtor (Civil Code Art 693)
+    "general_guarantee": ("{who}在 {act_by} 前起诉借款人（或申请仲裁），以保住一般保证人{party}的"
+                          "保证责任（仅催收保证人无效）",
+                          "{who}: sue the borrower (or arbitrate) by {act_by} to hold general "
+                          "guarantor {party}; a demand on the guarantor alone does not"),
+    "unclear_guarantee": ("{who}在 {act_by} 前向保证人{party}送达书面催收并取得签收，同时起诉借款人"
+                          "（保证方式不明）",
+                          "{who}: by {act_by}, deliver a written demand to guarantor {party} "
+                          "(signed receipt) and sue the borrower (guarantee mode unclear)"),
+    "grace": ("{who}在法定最后一日 {last_day} 前起诉或取得书面确认（期间末日为休息日，顺延）",
+              "{who}: sue or obtain a signed acknowledgment by {last_day}, the legal last day "
+              "(the period ended on a rest day)"),
     "guarantee_limitation": ("{who}在 {act_by} 前起诉保证人{party}，或取得其签字的书面确认",
                              "{who}: sue guarantor {party} by {act_by}, or bring back their "
                              "signed written acknowledgment"),
@@ -69,7 +81,8 @@ def next_steps(
     unit: pd.DataFrame, *, as_of: pd.Timestamp, window_days: int, promise_days: int, lang: str
 ) -> pa.Array:
     """The next step per row. Needs: stage, debtor_type, days_left, next_deadline_kind,
-    next_party, next_act_by, expired_claim, open_promise_date/amount/method, officer."""
+    next_party, next_case, next_act_by, next_last_day, expired_claim, open_promise_date,
+    open_promise_amount, open_promise_method, officer."""
     n = len(unit)
     cases = _cases(unit, as_of=as_of, window_days=window_days, promise_days=promise_days)
     values = _values(unit, lang)
@@ -92,8 +105,11 @@ def _cases(
     today = np.datetime64(pd.Timestamp(as_of).normalize(), "ns")
     soon = ~np.isnat(promised) & (promised <= today + np.timedelta64(promise_days, "D"))
     due = days <= window_days
-    conditions = [stage == "closed", soon]
-    choices = ["closed", "promise"]
+    case = unit["next_case"].to_numpy(dtype=object)
+    conditions = [stage == "closed", soon, due & (case == "grace"),
+                  due & (kind == "guarantee_period") & (case == "general"),
+                  due & (kind == "guarantee_period") & (case == "unknown")]  # fmt: skip
+    choices = ["closed", "promise", "grace", "general_guarantee", "unclear_guarantee"]
     for deadline in ("claim_limitation", "guarantee_period", "guarantee_limitation", "enforcement"):
         conditions.append(due & (kind == deadline))
         choices.append(deadline)
@@ -130,5 +146,6 @@ def _values(unit: pd.DataFrame, lang: str) -> Mapping[str, pa.Array]:
         "amount": format_yuan(unit["open_promise_amount"].to_numpy(dtype=float)),
         "method": text("open_promise_method", NO_METHOD[lang]),
         "act_by": day("next_act_by"),
+        "last_day": day("next_last_day"),
         "party": text("next_party"),
     }

@@ -35,7 +35,7 @@ def desk(tmp_path: Path, run: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
         ",".join(HEADER) + "\n" + f'L9,"{NAMES[0]},{IDS[0]},{PHONES[0]}\n', encoding="utf-8"
     )
     assert run("load", "l.csv", "--as-of", "2026-09-30").exit_code == 0
-    assert run("load", "l.csv", "--as-of", "2026-10-31", "--replace").exit_code == 0
+    assert run("load", "l.csv", "--as-of", "2026-10-31", "--force").exit_code == 0  # two months
     for args in (
         ["L1", "guarantor_demand", "--date", "2026-10-05", "--party", NAMES[2],
          "--evidence", "签收"],

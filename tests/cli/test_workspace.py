@@ -137,7 +137,10 @@ def test_a_schema_1_workspace_is_migrated_on_open(
     )
     old.close()
     with Workspace.open(workspace) as store:
-        assert store.version() == 3
+        assert store.version() == 4
+        assert {"voided_at", "voided_by", "void_reason"} <= set(
+            store.query("SELECT * FROM actions LIMIT 0").columns
+        )
         day, frame = store.latest()
     assert day == pd.Timestamp("2026-09-30")
     assert list(frame.columns) == ["loan_id", "balance", "maturity_date", "source_file",
@@ -535,7 +538,7 @@ def test_workspace_info_and_export(tmp_path: Path, run: Any, workspace: Path) ->
     info = json.loads(run("workspace", "-f", "json").stdout)
     assert info == {
         "path": str(workspace),
-        "schema_version": 3,
+        "schema_version": 4,
         "snapshots": 1,
         "latest": "2026-10-31",
         "loans_in_latest": 1,
@@ -574,6 +577,7 @@ def test_concurrent_loads_do_not_corrupt(tmp_path: Path, workspace: Path) -> Non
                 str(tmp_path / "l.csv"),
                 "--as-of",
                 f"2026-10-{day}",
+                "--force",  # the same file under three dates: the race is what is tested
                 "--wait",
                 "60",
             ],

@@ -14,7 +14,7 @@ from npl_cli.cli.output import SHEETS_ZH, check_outputs
 from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import write_frame
-from npl_cli.ledger import Ledger, load_ledger
+from npl_cli.ledger import Ledger, OwnDate, load_ledger
 from npl_cli.progress import QUIET, Progress
 from npl_cli.render.console import Messages, progress_bars
 from npl_cli.render.workbook import for_people
@@ -45,6 +45,7 @@ def read_ledger(
     on_rows: Callable[[pd.DataFrame], None] | None = None,
     lang: str = "en",
     progress: Progress | None = None,
+    on_date: Callable[[OwnDate | None], None] | None = None,
 ) -> Ledger:
     """The ledger, with what the reader noticed said on stderr; bars on a terminal (the
     caller's `progress`, else their own)."""
@@ -62,6 +63,7 @@ def read_ledger(
             check_ids=check_ids,
             on_rows=on_rows,
             progress=bars,
+            on_date=on_date,
         )
     if ledger.sheet is not None and not check_ids:  # inspect shows the sheet in its report
         skipped = ", ".join(ledger.skipped_sheets)

@@ -8,9 +8,13 @@ import typer
 
 from npl_cli.cli.common import (
     ConfigOpt,
+    Format,
+    FormatOpt,
     LangOpt,
+    OutputOpt,
     TimeoutOpt,
     WorkspaceOpt,
+    file_format,
     handle_errors,
     parse_date_option,
     resolve_lang,
@@ -29,9 +33,12 @@ def snapshots(
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
     config: ConfigOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
 ) -> None:
-    """List the snapshots (as-of date, file, rows)."""
+    """List the snapshots (as-of date, file, rows read, used, rejected, skipped)."""
     from npl_cli.cli.loading import workspace_path
+    from npl_cli.cli.output import check_outputs, write_rows
     from npl_cli.config import load_settings
     from npl_cli.render.console import stdout_console
     from npl_cli.render.workspace import render_snapshots
@@ -39,10 +46,16 @@ def snapshots(
 
     if ctx.invoked_subcommand:
         return
-    with Workspace.open(workspace_path(workspace, config), timeout=wait, create=False) as store:
+    chosen = file_format(fmt, output)
+    path = workspace_path(workspace, config)
+    check_outputs(output, workspace=path)
+    with Workspace.open(path, timeout=wait, create=False) as store:
         listed = store.snapshots()
     language = resolve_lang(lang, load_settings(config).lang)
-    render_snapshots(listed, stdout_console(), lang=language)
+    if chosen is Format.table:
+        render_snapshots(listed, stdout_console(), lang=language)
+        return
+    write_rows(listed, chosen, output, sheet="snapshots", amount_columns=(), lang=language)
 
 
 @snapshots_app.command("drop")

@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from npl_cli.errors import InputError
+from npl_cli.errors import InputError, UsageError, did_you_mean
 from npl_cli.ledger import coerce
 from npl_cli.ledger.read import read_table
+from npl_cli.messages import said
 from npl_cli.schema import ACTION_KINDS, COLUMN_BY_NAME, TOTAL_ROW_RE, normalize_header
 
 ACTION_ALIASES = {
@@ -38,6 +39,12 @@ KIND_WORDS = {
     "保证人催收": "guarantor_demand", "向保证人主张": "guarantor_demand",
     "向保证人催收": "guarantor_demand", "还款承诺": "promise", "债务确认": "acknowledgment",
     "上门": "visit", "走访": "visit", "电话": "call", "备注": "note", "记录": "note",
+    "电话催收": "call", "电话联系": "call", "上门催收": "visit", "上门拜访": "visit",
+    "实地走访": "visit", "书面催收": "demand", "催收通知书": "demand", "短信催收": "demand",
+    "信函催收": "demand", "律师函": "demand", "部分还款": "payment", "归还": "payment",
+    "承诺书": "promise", "分期还款": "repayment_plan", "还款协议": "repayment_plan",
+    "提起诉讼": "suit", "立案": "suit", "申请支付令": "payment_order", "判决生效": "judgment",
+    "调解": "judgment",
 }  # fmt: skip
 # Every action header, as the header finder's {name: header} hints: a row with two of them
 # (借据号 and 日期, say) is the header row.
@@ -53,10 +60,27 @@ class ActionFile:
     rows_skipped: int
 
 
+KIND_CODES = {**{kind: kind for kind in ACTION_KINDS}, **KIND_WORDS}  # code or word -> code
+
+
 def _kinds(text: pd.Series) -> pd.Series:
-    folded = text.astype("string").str.strip()
-    mapped = folded.map(lambda v: v if v in ACTION_KINDS else KIND_WORDS.get(v), na_action="ignore")
-    return mapped.astype(object)
+    """Each cell's action kind (a code, or a Chinese word for it); missing where it is none."""
+    return text.astype("string").str.strip().map(KIND_CODES).astype(object)
+
+
+def action_kind(text: str) -> str:
+    """One action kind as typed (`npl action add`): a code or its Chinese word."""
+    code = KIND_CODES.get(text.strip())
+    if code is None:
+        words = "、".join(list(KIND_WORDS)[:12])
+        raise UsageError(
+            said(
+                f"'{text}' is not an action kind; use one of {', '.join(ACTION_KINDS)}, or a "
+                f"Chinese word such as {words}{did_you_mean(text, list(KIND_CODES))}",
+                f"“{text}”不是催收动作；可用 {', '.join(ACTION_KINDS)}，或中文：{words} 等",
+            )
+        )
+    return code
 
 
 def read_actions(
@@ -139,9 +163,16 @@ def read_actions(
     if "kind" not in columns:
         used = _split_rows(used)
     malformed = raw.malformed
+    as_written = cells[rejected].reset_index(drop=True)  # the row as the user wrote it
     rejects = pd.concat(
         [
-            pd.DataFrame({"source_row": rows[rejected], "reason": reasons[rejected]}),
+            pd.concat(
+                [
+                    pd.DataFrame({"source_row": rows[rejected], "reason": reasons[rejected]}),
+                    as_written,
+                ],
+                axis=1,
+            ),  # fmt: skip
             pd.DataFrame(
                 {
                     "source_row": malformed["source_row"].to_numpy(dtype=np.int64),

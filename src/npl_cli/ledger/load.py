@@ -110,6 +110,7 @@ def load_ledger(
     check_ids: bool = True,
     on_rows: Callable[[pd.DataFrame], None] | None = None,
     progress: Progress = QUIET,
+    on_date: Callable[[OwnDate | None], None] | None = None,
 ) -> Ledger:
     """Read a ledger file into the canonical frame. `columns` maps canonical names to headers.
     `check_ids` adds the checksum warnings on ID numbers and credit codes (only `inspect`
@@ -131,11 +132,15 @@ def load_ledger(
         encoding=encoding,
     )
     read(1)
+    dated = own_date(raw.title, path.name)
+    if on_date is not None:  # the date the file gives, before any row is handed over
+        on_date(dated)
     mapping = map_columns(path, raw.headers, overrides)
     advance = progress.task(
         said(f"reading {path.name} (columns)", f"读取 {path.name}（列）"), len(raw.headers)
     )
-    return _build(path, raw, mapping, check_ids, on_rows, advance)
+    return dataclasses.replace(_build(path, raw, mapping, check_ids, on_rows, advance),
+                               own_date=dated)  # fmt: skip
 
 
 def map_columns(path: Path, headers: list[str], overrides: Mapping[str, str]) -> list[Mapped]:
@@ -283,7 +288,6 @@ def _build(
         problems=all_problems,
         extra_columns=list(extra),
         skipped_sheets=raw.skipped_sheets,
-        own_date=own_date(raw.title, path.name),
     )
 
 

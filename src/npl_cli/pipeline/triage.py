@@ -23,6 +23,7 @@ from npl_cli.deadlines import (
     Deadlines,
     compute_deadlines,
 )
+from npl_cli.deadlines.codes import ACTION_CASES
 from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
 from npl_cli.errors import InputError
 from npl_cli.followup import without_log
@@ -131,12 +132,18 @@ def _nearest_deadlines(deadlines: Deadlines, count: int, group: np.ndarray) -> p
     next_party = np.full(count, None, dtype=object)
     named = guarantor >= 0
     next_party[who[named]] = names[guarantor[named]]
+    next_case = np.full(count, None, dtype=object)  # what the deadline asks (joint, general …)
+    next_case[who] = np.asarray(ACTION_CASES, dtype=object)[table["action"].to_numpy()[first]]
+    next_last_day = np.full(count, np.datetime64("NaT", "ns"))
+    next_last_day[who] = table["last_day"].to_numpy()[first]
     expired = status == STATUSES.index("expired")
     expired_claim = expired & (kind == KINDS.index("claim_limitation"))
     return pd.DataFrame({
         "next_deadline": next_deadline,
         "next_deadline_kind": pd.Series(next_kind, dtype=object),
         "next_party": pd.Series(next_party, dtype=object),
+        "next_case": pd.Series(next_case, dtype=object),
+        "next_last_day": next_last_day,
         "expired_claim": np.bincount(owner[expired_claim], minlength=count)[:count] > 0,
         "expired_deadlines": np.bincount(owner[expired], minlength=count)[:count],
     })  # fmt: skip

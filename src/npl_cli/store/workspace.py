@@ -28,7 +28,7 @@ from npl_cli.schema import ACTION_COLUMNS, COLUMNS, REQUIRED
 if TYPE_CHECKING:
     from npl_cli.store.writer import SnapshotWriter
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "date": "DATE", "amount": "DOUBLE",
               "count": "DOUBLE"}  # fmt: skip
 LOAN_COLUMNS = [c.name for c in COLUMNS]
@@ -76,6 +76,12 @@ MIGRATIONS: dict[int, list[str]] = {
     # A general guarantor's limitation starts when enforcement against the debtor ends. (A
     # store made by this version has the column already: migration 1 takes every column.)
     3: ["ALTER TABLE loans ADD COLUMN IF NOT EXISTS enforcement_ended_on DATE"],
+    # A mistyped action is taken back (voided), never deleted: who, when and why stay.
+    4: [
+        "ALTER TABLE actions ADD COLUMN IF NOT EXISTS voided_at TIMESTAMP",
+        "ALTER TABLE actions ADD COLUMN IF NOT EXISTS voided_by VARCHAR",
+        "ALTER TABLE actions ADD COLUMN IF NOT EXISTS void_reason VARCHAR",
+    ],
 }
 
 
@@ -214,8 +220,12 @@ class Workspace:
         existing = self._first("SELECT file FROM snapshots WHERE as_of = ?", [day])
         if existing and not replace:
             raise InputError(
-                f"a snapshot for {day} exists already (from {existing[0]}); "
-                "load with --replace to replace it, or give another --as-of"
+                said(
+                    f"a snapshot for {day} exists already (from {existing[0]}); "
+                    "load with --replace to replace it, or give another --as-of",
+                    f"{day} 的快照已存在（来自 {existing[0]}）；"
+                    "用 --replace 替换，或换一个 --as-of",
+                )
             )
         with self.transaction():
             for table in ("snapshots", "loans", "loan_extras", "rejects"):
@@ -248,6 +258,13 @@ class Workspace:
             "SELECT content_hash FROM snapshots WHERE as_of = ?", [pd.Timestamp(as_of).date()]
         )
         return str(row[0]) if row else None
+
+    def snapshots_with_hash(self, content_hash: str) -> list[pd.Timestamp]:
+        """The snapshots whose file had this content hash, oldest first."""
+        found = self.query(
+            "SELECT as_of FROM snapshots WHERE content_hash = ? ORDER BY as_of", [content_hash]
+        )
+        return [pd.Timestamp(day) for day in found["as_of"]]
 
     def snapshots(self) -> pd.DataFrame:
         return self.query("SELECT * FROM snapshots ORDER BY as_of")
@@ -375,15 +392,46 @@ class Workspace:
                 frame[column] = frame[column].astype("datetime64[ns]")
         return frame
 
-    def actions(self, loan_id: str | None = None) -> pd.DataFrame:
-        where = "WHERE loan_id = ?" if loan_id else ""
+    def actions(self, loan_id: str | None = None, *, voided: bool = False) -> pd.DataFrame:
+        """The recorded actions, oldest first; voided ones only when `voided` (then with who
+        voided them, when and why)."""
+        where = ["loan_id = ?"] if loan_id else []
+        if not voided:
+            where.append("voided_at IS NULL")
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        hidden = "fingerprint" if voided else "fingerprint, voided_at, voided_by, void_reason"
         frame = self.query(
-            f"SELECT * EXCLUDE (fingerprint) FROM actions {where} ORDER BY loan_id, date, id",
+            f"SELECT * EXCLUDE ({hidden}) FROM actions {clause} ORDER BY date, id",
             [loan_id] if loan_id else [],
         )
         for column in ("date", "promise_date"):
             frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
         return frame
+
+    def void(self, action_id: int, why: str, who: str) -> pd.Series:
+        """Take an action back: it stays in the log, marked voided with who, when and why,
+        and no longer counts. Returns the action."""
+        found = self.query("SELECT * FROM actions WHERE id = ?", [action_id])
+        if found.empty:
+            raise InputError(
+                said(
+                    f"no action {action_id}; `npl action list` shows the ids",
+                    f"没有编号为 {action_id} 的催收记录；`npl action list` 列出编号",
+                )
+            )
+        if pd.notna(found["voided_at"].iloc[0]):
+            raise InputError(
+                said(
+                    f"action {action_id} was voided already ({found['void_reason'].iloc[0]})",
+                    f"催收记录 {action_id} 已作废（{found['void_reason'].iloc[0]}）",
+                )
+            )
+        with self.transaction():
+            self._run(
+                "UPDATE actions SET voided_at = now(), voided_by = ?, void_reason = ? WHERE id = ?",
+                [who, why, action_id],
+            )
+        return found.iloc[0]
 
     def _count(self, table: str) -> int:
         row = self._first(f"SELECT count(*) FROM {table}")

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from npl_cli.schema import DEADLINE_KIND_LABELS, DEBTOR_TYPE_LABELS, RISK_CLASS_LABELS, TACTICS
+from npl_cli.schema import (
+    DEADLINE_KIND_LABELS,
+    DEBTOR_TYPE_LABELS,
+    RISK_CLASS_LABELS,
+    STAGE_LABELS,
+    TACTICS,
+)
 
 COLUMN_LABELS = {
     "zh": {
@@ -71,6 +77,19 @@ COLUMN_LABELS = {
         "recorded_at": "登记时间",
         "source": "来源",
         "fingerprint": "指纹",
+        "stage": "阶段",
+        "next_step": "下一步",
+        "last_action": "最近催收动作",
+        "last_action_date": "最近催收日期",
+        "open_promise_date": "未到期承诺还款日",
+        "open_promise_amount": "承诺待还金额",
+        "open_promise_method": "承诺还款方式",
+        "voided_at": "作废时间",
+        "voided_by": "作废人",
+        "void_reason": "作废原因",
+        "content_hash": "内容指纹",
+        "loaded_at": "载入时间",
+        "columns": "所含列",
     },
     "en": {},
 }
@@ -107,6 +126,10 @@ def kind_label(code: str, lang: str) -> str:
 
 def type_label(code: str, lang: str) -> str:
     return DEBTOR_TYPE_LABELS[lang].get(code, code)
+
+
+def stage_label(code: str, lang: str) -> str:
+    return STAGE_LABELS[lang].get(code, code)
 
 
 def class_label(code: str, lang: str) -> str:

@@ -14,20 +14,22 @@ from npl_cli.render.sentence import Sentence
 
 DEBTOR_SHOWN = ["rank", "debtor_name", "debtor_id", "loans", "balance", "dpd", "band",
                 "risk_class", "debtor_type", "next_deadline_kind", "days_left", "priority",
-                "tactics", "reasons"]  # fmt: skip
+                "tactics", "reasons", "next_step"]  # fmt: skip
 LOAN_SHOWN = ["rank", "loan_id", "debtor_name", "balance", "dpd", "band", "risk_class",
               "ledger_class", "debtor_type", "next_deadline_kind", "days_left", "priority",
-              "tactics", "reasons"]  # fmt: skip
+              "tactics", "reasons", "next_step"]  # fmt: skip
 NUMERIC = {"rank", "loans", "balance", "dpd", "days_left", "priority"}
-SENTENCES = {"tactics", "reasons"}
+SENTENCES = {"tactics", "reasons", "next_step"}
 KEPT_ZH = {"all": "全部", "overdue or a deadline due": "逾期或期限将至"}
 # On a narrow terminal each row is a card: a heading, then these fields line by line.
 DEBTOR_CARD = (["debtor_name", "debtor_id"],
                [["balance", "loans", "dpd", "band"], ["risk_class", "debtor_type", "priority"],
-                ["next_deadline_kind", "days_left"], ["tactics"], ["reasons"]])  # fmt: skip
+                ["next_deadline_kind", "days_left"], ["tactics"], ["reasons"],
+                ["next_step"]])  # fmt: skip
 LOAN_CARD = (["loan_id", "debtor_name"],
              [["balance", "dpd", "band"], ["risk_class", "ledger_class", "debtor_type", "priority"],
-              ["next_deadline_kind", "days_left"], ["tactics"], ["reasons"]])  # fmt: skip
+              ["next_deadline_kind", "days_left"], ["tactics"], ["reasons"],
+              ["next_step"]])  # fmt: skip
 
 
 def _display(rows: pd.DataFrame, lang: str, mask: bool) -> pd.DataFrame:

@@ -9,7 +9,14 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from npl_cli.render.labels import class_label, code_label, column_label, kind_label, tactic_label
+from npl_cli.render.labels import (
+    class_label,
+    code_label,
+    column_label,
+    kind_label,
+    stage_label,
+    tactic_label,
+)
 from npl_cli.render.labels import type_label as debtor_type_label
 
 YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
@@ -30,6 +37,8 @@ def for_people(frame: pd.DataFrame, lang: str, *, action_kinds: bool = False) ->
         "promise_status": code_label,
         "tactics": tactics_label,
         "under_classified": flag_label,
+        "stage": stage_label,
+        "last_action": code_label,
     }
     out = frame.copy()
     for column, translate in words.items():

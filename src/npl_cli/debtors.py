@@ -137,10 +137,14 @@ def rollup(
         reached = loans["reached_since_snapshot"].to_numpy(dtype=float)
         out["reached_since_snapshot"] = np.bincount(codes, weights=reached, minlength=count) > 0
     for (date, companions), latest in ((NEAREST, False), (LATEST, True)):
-        if date in loans:
+        if date not in loans:
+            continue
+        if loans[date].notna().any():
             chosen = _dated_loan(codes, loans[date], count, latest=latest)
-            for column in (date, *companions):
-                out[column] = _taken(loans[column], chosen)
+        else:  # no action log: nothing to choose, every debtor's value is missing
+            chosen = np.full(count, -1, dtype=np.int64)
+        for column in (date, *companions):
+            out[column] = _taken(loans[column], chosen)
     wanted = TEXT_COLUMNS if text_fields is None else text_fields
     for column in wanted:
         if column in loans:
@@ -188,6 +192,8 @@ def _dated_loan(codes: np.ndarray, dates: pd.Series, count: int, *, latest: bool
 
 def _taken(values: pd.Series, chosen: np.ndarray) -> pd.Series:
     """`values` at each debtor's chosen loan, missing where none was chosen."""
+    if not (chosen >= 0).any():
+        return pd.Series(values.iloc[:0].reindex(range(len(chosen))).to_numpy(), dtype=values.dtype)
     taken = values.take(np.where(chosen >= 0, chosen, 0)).reset_index(drop=True)
     return taken.where(pd.Series(chosen >= 0))
 

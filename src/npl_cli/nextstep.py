@@ -4,7 +4,8 @@ tactic, in that order of weight. Built column-wise in Arrow: one template per ca
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,8 @@ STEPS = {
                      "to fix the type"),
 }  # fmt: skip
 WHO = {"zh": ("由客户经理{officer}", "由客户经理"), "en": ("officer {officer}", "the officer")}
+VALUE_COLUMNS = ("officer", "open_promise_date", "open_promise_amount", "open_promise_method",
+                 "next_act_by", "next_last_day", "next_party")  # fmt: skip
 NO_METHOD = {"zh": "方式未记录", "en": "method not recorded"}
 
 
@@ -83,16 +86,24 @@ def next_steps(
     """The next step per row. Needs: stage, debtor_type, days_left, next_deadline_kind,
     next_party, next_case, next_act_by, next_last_day, expired_claim, open_promise_date,
     open_promise_amount, open_promise_method, officer."""
-    n = len(unit)
     cases = _cases(unit, as_of=as_of, window_days=window_days, promise_days=promise_days)
-    values = _values(unit, lang)
     side = 0 if lang == "zh" else 1
-    out = pa.nulls(n, pa.string())
-    for case, texts in STEPS.items():
-        chosen = cases == case
-        if chosen.any():
-            out = pc.if_else(pa.array(chosen), fill(texts[side], n, **values), out)
-    return out
+    codes, names = pd.factorize(cases)
+    order = np.argsort(codes, kind="stable")  # the rows of each case together
+    starts = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    filled = unit[[c for c in VALUE_COLUMNS if c in unit]]  # only what the templates read
+    pieces = []
+    for code, case in enumerate(names):
+        rows = order[starts[code] : starts[code + 1]]
+        part = filled.iloc[rows]
+        template = STEPS[case][side]
+        pieces.append(fill(template, len(rows), **_values(part, lang, template)))
+    if not pieces:
+        return pa.array([], pa.string())
+    built = pa.concat_arrays(pieces)  # in `order`; put back in row order
+    back = np.empty(len(order), dtype=np.int64)
+    back[order] = np.arange(len(order))
+    return built.take(pa.array(back))
 
 
 def _cases(
@@ -119,7 +130,8 @@ def _cases(
     return np.select(conditions, choices, unit["debtor_type"].to_numpy(dtype=object))
 
 
-def _values(unit: pd.DataFrame, lang: str) -> Mapping[str, pa.Array]:
+def _values(unit: pd.DataFrame, lang: str, template: str) -> Mapping[str, pa.Array]:
+    """The values `template` names, for the rows of `unit` (each built only when named)."""
     n = len(unit)
 
     def text(column: str, missing: str = "") -> pa.Array:
@@ -130,22 +142,25 @@ def _values(unit: pd.DataFrame, lang: str) -> Mapping[str, pa.Array]:
         return pc.fill_null(values, missing)
 
     def day(column: str) -> pa.Array:
-        dates = pd.Series(np.asarray(unit[column], dtype="datetime64[ns]")).dt.strftime("%Y-%m-%d")
-        return pc.fill_null(pa.array(dates, type=pa.string(), from_pandas=True), "")
+        dates = pa.array(np.asarray(unit[column], dtype="datetime64[ns]"), pa.timestamp("ns"))
+        return pc.fill_null(pc.strftime(dates, format="%Y-%m-%d"), "")
 
-    named, nameless = WHO[lang]
-    officer = text("officer")
-    who = pc.if_else(
-        pc.equal(pc.utf8_length(officer), 0),
-        pa.scalar(nameless, pa.string()),
-        fill(named, n, officer=officer),
-    )
-    return {
+    def who() -> pa.Array:
+        named, nameless = WHO[lang]
+        officer = text("officer")
+        return pc.if_else(
+            pc.equal(pc.utf8_length(officer), 0),
+            pa.scalar(nameless, pa.string()),
+            fill(named, n, officer=officer),
+        )
+
+    makers: dict[str, Callable[[], pa.Array]] = {
         "who": who,
-        "date": day("open_promise_date"),
-        "amount": format_yuan(unit["open_promise_amount"].to_numpy(dtype=float)),
-        "method": text("open_promise_method", NO_METHOD[lang]),
-        "act_by": day("next_act_by"),
-        "last_day": day("next_last_day"),
-        "party": text("next_party"),
+        "date": lambda: day("open_promise_date"),
+        "amount": lambda: format_yuan(unit["open_promise_amount"].to_numpy(dtype=float)),
+        "method": lambda: text("open_promise_method", NO_METHOD[lang]),
+        "act_by": lambda: day("next_act_by"),
+        "last_day": lambda: day("next_last_day"),
+        "party": lambda: text("next_party"),
     }
+    return {name: makers[name]() for name in re.findall(r"\{(\w+)\}", template)}

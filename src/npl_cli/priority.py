@@ -8,7 +8,7 @@ deadline within `urgent_days` outranks everything without a deadline within `hor
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,16 @@ MINORITY_WORDS = ("少数民族", "宗教", "清真", "禁忌", "minority")
 
 def _strings(values: Any) -> pa.Array:
     return pa.array(values, type=pa.string(), from_pandas=True)
+
+
+def scattered(mask: np.ndarray, make: Callable[[np.ndarray], pa.Array]) -> pa.Array:
+    """`make(rows)` for the rows where `mask` is set, null elsewhere: the text is built only
+    for the rows that need it (most rows of a portfolio have no promise, say)."""
+    rows = np.flatnonzero(mask)
+    some = make(rows)
+    slot = np.full(len(mask), len(rows), dtype=np.int64)  # the appended null
+    slot[rows] = np.arange(len(rows))
+    return pc.take(pa.concat_arrays([some, pa.nulls(1, some.type)]), pa.array(slot))
 
 
 def _where(mask: np.ndarray, text: str | pa.Array) -> pa.Array:
@@ -268,22 +278,24 @@ def _followup_reasons(
     broken promises, what was paid since the snapshot."""
     if "stage" not in unit:
         return []
-    stage = unit["stage"].astype(object)
-    promised = pd.Series(np.asarray(unit["open_promise_date"], dtype="datetime64[ns]"))
+    stage = unit["stage"].to_numpy(dtype=object)
+    promised = np.asarray(unit["open_promise_date"], dtype="datetime64[ns]")
+    amount = unit["open_promise_amount"].to_numpy(dtype=float)
     broken = _column(unit, "promises_broken", 0).to_numpy(dtype=float)
     paid = _column(unit, "paid_since_snapshot", 0.0).to_numpy(dtype=float)
-    stage_words = _strings([stage_labels.get(str(s), str(s)) for s in stage])
+
+    def stage_text(rows: np.ndarray) -> pa.Array:
+        labels = _strings([stage_labels.get(str(s), str(s)) for s in stage[rows]])
+        return fill(words["stage"], len(rows), stage=labels)
+
+    def promise_text(rows: np.ndarray) -> pa.Array:
+        days = pd.Series(promised[rows]).dt.strftime("%Y-%m-%d")
+        return fill(words["promise"], len(rows), date=_strings(days),
+                    amount=format_yuan(amount[rows]))  # fmt: skip
+
     return [
-        _where((stage != "pre_legal").to_numpy(), fill(words["stage"], n, stage=stage_words)),
-        _where(
-            promised.notna().to_numpy(),
-            fill(
-                words["promise"],
-                n,
-                date=pc.fill_null(_strings(promised.dt.strftime("%Y-%m-%d")), ""),
-                amount=format_yuan(unit["open_promise_amount"].to_numpy(dtype=float)),
-            ),
-        ),
-        _where(broken > 0, fill(words["broken"], n, count=_integers(broken))),
-        _where(paid > 0, fill(words["paid"], n, amount=format_yuan(paid))),
+        scattered(stage != "pre_legal", stage_text),
+        scattered(~np.isnat(promised), promise_text),
+        scattered(broken > 0, lambda r: fill(words["broken"], len(r), count=_integers(broken[r]))),
+        scattered(paid > 0, lambda r: fill(words["paid"], len(r), amount=format_yuan(paid[r]))),
     ]

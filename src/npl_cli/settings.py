@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from npl_cli.errors import ConfigError, did_you_mean
-from npl_cli.schema import DEBTOR_TYPES, TACTIC_CONDITIONS, TACTICS
+from npl_cli.schema import DEBTOR_TYPES, RISK_CLASSES, TACTIC_CONDITIONS, TACTICS
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,14 @@ class PrioritySettings:
 
 
 @dataclass(frozen=True)
+class ProvisionSettings:
+    rates: Mapping[str, float]  # by risk class
+    loan_provision_line: float
+    coverage_line: float
+    held: float | None  # None: not given
+
+
+@dataclass(frozen=True)
 class Typed:
     """Every section the code reads, typed."""
 
@@ -85,6 +93,7 @@ class Typed:
     deadlines: DeadlineSettings
     priority: PrioritySettings
     triage_top: int
+    provisions: ProvisionSettings
 
 
 def build(merged: Mapping[str, Any]) -> Typed:
@@ -99,6 +108,26 @@ def build(merged: Mapping[str, Any]) -> Typed:
             merged["priority"], merged["tactics"], merged["triage"], deadlines
         ),
         triage_top=int(merged["triage"]["top"]),
+        provisions=provision_settings(merged["provisions"]),
+    )
+
+
+def provision_settings(section: Mapping[str, Any]) -> ProvisionSettings:
+    rates = {str(k): float(v) for k, v in dict(section["rates"]).items()}
+    unknown = [k for k in rates if k not in RISK_CLASSES]
+    missing = [k for k in RISK_CLASSES if k not in rates]
+    if unknown or missing:
+        raise ConfigError(
+            f"[provisions] rates: give one rate for each class ({', '.join(RISK_CLASSES)})"
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+        )
+    held = float(section["held"])
+    return ProvisionSettings(
+        rates=rates,
+        loan_provision_line=float(section["loan_provision_line"]),
+        coverage_line=float(section["coverage_line"]),
+        held=held if held > 0 else None,
     )
 
 

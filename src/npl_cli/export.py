@@ -202,6 +202,18 @@ def _open_book(path: Path, spill: Path) -> Any:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A native Excel chart of a sheet's columns: `values` against `categories`."""
+
+    kind: str  # line, column or bar
+    title: str
+    categories: str
+    values: tuple[str, ...]
+    anchor: str = "H2"
+    percent: bool = False  # the values are ratios: the axis shows them as percentages
+
+
+@dataclass(frozen=True)
 class Sheet:
     """One sheet of a workbook people print: its table, the amount columns (#,##0.00), the
     columns of sentences (wrapped), a totals row under the data, and page setup: landscape,
@@ -212,6 +224,9 @@ class Sheet:
     wrapped: frozenset[str] = frozenset()
     footer: list[Any] | None = None
     printable: bool = True
+    charts: tuple[Chart, ...] = ()
+    percents: frozenset[str] = frozenset()  # ratio columns, shown as 0.0%
+    color_scale: tuple[str, str] | None = None  # first and last column of a heat map
 
 
 ROWS_PER_TICK = 1000  # how often a workbook's progress moves
@@ -229,12 +244,43 @@ def write_book(sheets: Mapping[str, Sheet], output: Path, progress: Progress = Q
             styles = _styles(book)
             for name, sheet in sheets.items():
                 ws = _add_sheet(book, styles, sheet.frame, name, None, sheet.footer,
-                                set(sheet.amounts), sheet.wrapped, advance)  # fmt: skip
+                                set(sheet.amounts), sheet.wrapped, advance,
+                                sheet.percents)  # fmt: skip
                 if sheet.printable:
                     _print_ready(ws)
+                _decorate(book, ws, sheet)
             _close(book, output)
         finally:
             shutil.rmtree(spill, ignore_errors=True)
+
+
+def _decorate(book: Any, ws: Any, sheet: Sheet) -> None:
+    """A sheet's charts (native, so they stay live in Excel) and heat map."""
+    title = ws.get_name()  # as written: unsafe characters replaced, 31 characters at most
+    columns = [str(c) for c in sheet.frame.columns]
+    last = len(sheet.frame)
+    if sheet.color_scale and last:
+        first_col, last_col = (columns.index(c) for c in sheet.color_scale)
+        ws.conditional_format(1, first_col, last, last_col, {"type": "2_color_scale",
+                              "min_color": "#FFFFFF", "max_color": "#F8696B"})  # fmt: skip
+    for chart_spec in sheet.charts:
+        if not last:
+            continue
+        chart = book.add_chart({"type": chart_spec.kind})
+        category = columns.index(chart_spec.categories)
+        for column in chart_spec.values:
+            at = columns.index(column)
+            chart.add_series({
+                "name": [title, 0, at],
+                "categories": [title, 1, category, last, category],
+                "values": [title, 1, at, last, at],
+            })  # fmt: skip
+        chart.set_title({"name": chart_spec.title})
+        if chart_spec.percent:
+            axis = "set_x_axis" if chart_spec.kind == "bar" else "set_y_axis"
+            getattr(chart, axis)({"num_format": "0%"})
+        chart.set_size({"width": 640, "height": 320})
+        ws.insert_chart(chart_spec.anchor, chart)
 
 
 def _print_ready(ws: Any) -> None:
@@ -311,6 +357,7 @@ def _styles(book: Any) -> dict[str, Any]:
         "bold_amount": book.add_format({"num_format": "#,##0.00", "bold": True}),
         "count": book.add_format({"num_format": "0"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "percent": book.add_format({"num_format": "0.00%"}),
     }
 
 
@@ -334,6 +381,7 @@ def _add_sheet(
     amounts: set[str],
     wrapped: frozenset[str] = frozenset(),
     advance: Advance = ignore,
+    percents: frozenset[str] = frozenset(),
 ) -> Any:
     ws = book.add_worksheet(sheet.translate(_SHEET_NAME_BAD)[:31] or "npl")
     columns = [str(c) for c in frame.columns]
@@ -347,7 +395,8 @@ def _add_sheet(
         ws.write_string(0, 0, title_row)
     for index, column in enumerate(columns):
         ws.write_string(top, index, column, styles["bold"])
-    writers = [_cell_writer(ws, styles, frame[c], c in amounts, c in wrapped) for c in columns]
+    writers = [_cell_writer(ws, styles, frame[c], c in amounts, c in wrapped, c in percents)
+               for c in columns]  # fmt: skip
     values = [_cells(frame[c]) for c in columns]
     for offset, row in enumerate(zip(*values, strict=True), start=top + 1):
         for index, (write, value) in enumerate(zip(writers, row, strict=True)):
@@ -388,7 +437,12 @@ def _width(series: pd.Series, name: str) -> float:
 
 
 def _cell_writer(
-    ws: Any, styles: Mapping[str, Any], series: pd.Series, amount: bool, wrap: bool = False
+    ws: Any,
+    styles: Mapping[str, Any],
+    series: pd.Series,
+    amount: bool,
+    wrap: bool = False,
+    percent: bool = False,
 ) -> Callable[[int, int, Any], Any]:
     if pd.api.types.is_datetime64_any_dtype(series):
 
@@ -402,8 +456,10 @@ def _cell_writer(
             if isinstance(value, float) and not math.isfinite(value):
                 return ws.write_string(row, column, str(value))
             style = (
-                styles["amount"] if amount else styles["count"] if isinstance(value, int) else None
-            )
+                styles["percent"] if percent
+                else styles["amount"] if amount
+                else styles["count"] if isinstance(value, int) else None
+            )  # fmt: skip
             return ws.write_number(row, column, value, style)
 
         return write_number

@@ -16,6 +16,7 @@ from npl_cli.cli.inspect import inspect
 from npl_cli.cli.limitation import limitation
 from npl_cli.cli.load import load
 from npl_cli.cli.memory import keep_freed_memory
+from npl_cli.cli.report import report
 from npl_cli.cli.rolls import rolls
 from npl_cli.cli.rules import rules_app
 from npl_cli.cli.sample import sample
@@ -69,6 +70,7 @@ app.add_typer(snapshots_app, name="snapshots")
 app.add_typer(action_app, name="action")
 app.command()(history)
 app.command()(rolls)
+app.command()(report)
 app.add_typer(workspace_app, name="workspace")
 
 

@@ -44,12 +44,14 @@ def report(
     settings: Settings,
     *,
     actions: pd.DataFrame | None = None,
+    trend: Sequence[Snapshot] = (),
 ) -> PortfolioReport:
     """The report of the last snapshot, measured against the first (a period) when there are
-    two or more; `snapshots` oldest first. `actions` (the workspace's log) give the period's
-    collection results."""
+    two; `snapshots` oldest first. `actions` (the workspace's log) give the period's
+    collection results; `trend` the snapshots of the trend (default: the period's)."""
     aging = settings.typed.aging
     measured = [(day, classified(frame, day, aging)) for day, frame in snapshots]
+    trended = [(day, classified(frame, day, aging)) for day, frame in trend] or measured
     (start_day, start), (end_day, end) = measured[0], measured[-1]
     quality = size_and_quality(end)
     provision = settings.typed.provisions
@@ -73,7 +75,7 @@ def report(
             "coverage_line": provision.coverage_line,
         },
         "collections": None,
-        "trend": [trend_point(day, loans, aging.band_names) for day, loans in measured],
+        "trend": [trend_point(day, loans, aging.band_names) for day, loans in trended],
         "rolls": None,
     }
     matrix = rolls = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
 from npl_cli.errors import InputError
 from npl_cli.followup import without_log
 from npl_cli.ledger import Ledger
+from npl_cli.measure import size_and_quality
 from npl_cli.messages import said
 from npl_cli.nextstep import next_steps
 from npl_cli.periods import act_by, days_between
@@ -72,6 +73,8 @@ class TriageResult:
     npl_balance: float
     total_balance: float
     band_names: tuple[str, ...] = ()
+    # the whole ledger's NPL ratio loan by loan (size_and_quality), never the worklist's
+    portfolio: dict[str, Any] = field(default_factory=dict)
 
     def part(self, rows: pd.DataFrame) -> TriageResult:
         """The same result for some of its rows (one officer's file), totals and all."""
@@ -311,6 +314,7 @@ def triage(
         )
     aged = finish_classes(aged, floors)
     aged = without_log(aged)  # the action log's columns, empty when no log was applied
+    portfolio = size_and_quality(aged)
     loan_stage = loan_stages(aged)
     step(1)
     used = fields_used(rules)
@@ -389,6 +393,11 @@ def triage(
         notes=notes,
         kept=kept,
         band_names=tuple(aging.band_names),
+        portfolio={
+            "loans": portfolio["loans"],
+            "balance": portfolio["balance"],
+            "npl": portfolio["npl"],
+        },  # fmt: skip
         **_summed(ranked, aging.band_names),
     )
 

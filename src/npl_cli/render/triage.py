@@ -20,7 +20,7 @@ LOAN_SHOWN = ["rank", "loan_id", "debtor_name", "balance", "dpd", "band", "risk_
               "tactics", "reasons", "next_step"]  # fmt: skip
 NUMERIC = {"rank", "loans", "balance", "dpd", "days_left", "priority"}
 SENTENCES = {"tactics", "reasons", "next_step"}
-KEPT_ZH = {"all": "全部", "overdue or a deadline due": "逾期或期限将至"}
+KEPT_ZH = {"all": "全部", "overdue, a deadline or a promise due": "逾期、期限或承诺将至"}
 # On a narrow terminal each row is a card: a heading, then these fields line by line.
 DEBTOR_CARD = (["debtor_name", "debtor_id"],
                [["balance", "loans", "dpd", "band"], ["risk_class", "debtor_type", "priority"],
@@ -123,13 +123,25 @@ def _render_footer(result: TriageResult, console: Console, lang: str) -> None:
     else:
         for group in groups:
             console.print(_totals_table(f"{title} · {column_label(group[0], lang)}", [group], lang))
-    share = result.npl_balance / result.total_balance if result.total_balance else 0.0
+    whole = result.portfolio
+    if whole:
+        ledger, floor = (whole["npl"][b]["ratio"] for b in ("ledger", "floor"))
+        shown = [f"{r:.2%}" if r is not None else "—" for r in (ledger, floor)]
+        console.print(
+            Sentence(
+                f"全部 {whole['loans']:,} 笔贷款的不良贷款率：按台账分类 {shown[0]}，按逾期下限 "
+                f"{shown[1]}（npl report 详细）"
+                if lang == "zh"
+                else f"NPL ratio of all {whole['loans']:,} loans: {shown[0]} on the ledger's "
+                f"class, {shown[1]} on the overdue floor (npl report for more)"
+            )
+        )
     npl, total = f"¥{result.npl_balance:,.0f}", f"¥{result.total_balance:,.0f}"
     console.print(
         Sentence(
-            f"不良余额 {npl}，占余额 {total} 的 {share:.1%}"
+            f"清单中不良（按下限）余额 {npl}，清单余额 {total}"
             if lang == "zh"
-            else f"NPL balance (不良余额) {npl} of {total} ({share:.1%})"
+            else f"listed: NPL balance (floor) {npl} of {total}"
         )
     )
     kept = "保留行数" if lang == "zh" else "rows kept"

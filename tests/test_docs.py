@@ -51,3 +51,25 @@ OPTIONS = sorted(
 @pytest.mark.parametrize("option", OPTIONS)
 def test_every_option_is_in_the_readme(option: str) -> None:
     assert option in README, f"README does not mention {option}"
+
+
+def test_every_command_takes_lang() -> None:
+    """Every command prints words (a table, a note, an error): each takes --lang."""
+    from typer.main import get_command
+
+    from npl_cli.cli.app import app
+
+    missing: list[str] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                walk(sub, [*path, name])
+            return
+        options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        if "--lang" not in options:
+            missing.append(" ".join(path))
+
+    walk(get_command(app), ["npl"])
+    assert missing == []

@@ -60,6 +60,7 @@ def check(
         Path | None,
         typer.Option("--ledger", help="Also allow this ledger's own (unmapped) columns as fields."),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Check a rules file (or an npl.toml): unknown fields, operators or types are errors
     with a suggestion."""
@@ -76,4 +77,5 @@ def check(
         compiled = compile_rules(raw.get("rules", []), known_fields(extra))
     except ConfigError as error:
         raise ConfigError(f"{file}: {error}") from None
-    typer.echo(f"{file}: {len(compiled)} rules OK")
+    ok = f"{file}：{len(compiled)} 条规则检查通过" if resolve_lang(lang, "") == "zh" else None
+    typer.echo(ok or f"{file}: {len(compiled)} rules OK")

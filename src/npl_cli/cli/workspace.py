@@ -71,6 +71,7 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.parquet,
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
+    lang: LangOpt = None,
 ) -> None:
     """Write every table (snapshots, loans, loan_extras, rejects, actions) to FOLDER; CSV cells
     that a spreadsheet would run as formulas are written as text."""

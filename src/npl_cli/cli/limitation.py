@@ -122,7 +122,7 @@ def limitation(
     guarantee period, guarantor limitation, enforcement."""
     from npl_cli.cli import choices
     from npl_cli.cli.loading import read_source
-    from npl_cli.cli.output import split_format, write_rows, write_split
+    from npl_cli.cli.output import split_format, write_listing
     from npl_cli.config import load_settings
     from npl_cli.pipeline import limitation as compute_limitation
     from npl_cli.render.books import deadlines_book
@@ -184,14 +184,7 @@ def limitation(
         part = replace(result, rows=rows)
         return deadlines_book(part, loaded, language, whole=rows is result.rows)
 
-    if split_by is not None and output is not None:
-        with progress_bars(language) as bars:
-            written = write_split(result.rows, split_by, output, chosen, sheet="deadlines",
-                                  lang=language, csv_encoding=output_encoding.value, book=book,
-                                  progress=bars)  # fmt: skip
-        for path in written:
-            messages.say(f"wrote {path}", f"已写入 {path}")
-    elif chosen is Format.table:
+    if chosen is Format.table:  # (with --split-by the format is a file format)
         shown = top or settings.typed.deadlines.top
         render_limitation(
             result,
@@ -201,8 +194,7 @@ def limitation(
             top=shown,
         )
     else:
-        with progress_bars(language) as bars:
-            write_rows(result.rows, chosen, output, sheet="deadlines", lang=language,
-                       csv_encoding=output_encoding.value, book=book, progress=bars)  # fmt: skip
+        write_listing(result.rows, chosen, output, split_by=split_by, sheet="deadlines",
+                      book=book, csv_encoding=output_encoding.value, messages=messages)  # fmt: skip
     if exit_code and result.alert:
         raise typer.Exit(ALERT_EXIT_CODE)

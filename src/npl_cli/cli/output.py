@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ from npl_cli.export import Sheet, check_target, write_book, write_frame
 from npl_cli.progress import QUIET, Progress
 from npl_cli.render.labels import column_label
 from npl_cli.render.workbook import for_people
+
+if TYPE_CHECKING:
+    from npl_cli.render.console import Messages
 
 SHEETS_ZH = {"worklist": "清收清单", "deadlines": "法定期限", "rolls": "账龄迁徙",
              "actions": "催收记录", "rejects": "剔除行"}  # fmt: skip
@@ -50,6 +54,32 @@ def write_rows(
         frame, fmt.value, output, sheet=sheet, amount_columns=amount_columns,
         csv_encoding=csv_encoding, progress=progress,
     )  # fmt: skip
+
+
+def write_listing(
+    rows: pd.DataFrame,
+    fmt: Format,
+    output: Path | None,
+    *,
+    split_by: SplitBy | None,
+    sheet: str,
+    book: BookOf,
+    csv_encoding: str,
+    messages: Messages,
+) -> None:
+    """A command's list to a file or stdout, or (`split_by`) one file per officer, branch or
+    region plus the whole list, each file said on stderr; bars while workbooks are written."""
+    from npl_cli.render.console import progress_bars
+
+    with progress_bars(messages.lang) as bars:
+        if split_by is None or output is None:
+            write_rows(rows, fmt, output, sheet=sheet, lang=messages.lang,
+                       csv_encoding=csv_encoding, book=book, progress=bars)  # fmt: skip
+            return
+        written = write_split(rows, split_by, output, fmt, sheet=sheet, lang=messages.lang,
+                              csv_encoding=csv_encoding, book=book, progress=bars)  # fmt: skip
+    for path in written:
+        messages.say(f"wrote {path}", f"已写入 {path}")
 
 
 def check_outputs(

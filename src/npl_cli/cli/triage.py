@@ -131,7 +131,7 @@ def triage(
     rules, lawful tactics and the reasons for each rank."""
     from npl_cli.cli import choices
     from npl_cli.cli.loading import read_source
-    from npl_cli.cli.output import split_format, write_rows, write_split
+    from npl_cli.cli.output import split_format, write_listing
     from npl_cli.config import load_settings
     from npl_cli.pipeline import TriageFilters
     from npl_cli.pipeline import triage as compute_triage
@@ -198,18 +198,9 @@ def triage(
     def book(rows: pd.DataFrame) -> Mapping[str, Sheet]:
         return worklist_book(result.part(rows), loaded, language)
 
-    if split_by is not None and output is not None:
-        with progress_bars(language) as bars:
-            written = write_split(result.rows, split_by, output, chosen, sheet="worklist",
-                                  lang=language, csv_encoding=output_encoding.value, book=book,
-                                  progress=bars)  # fmt: skip
-        for path in written:
-            messages.say(f"wrote {path}", f"已写入 {path}")
-        return
-    if to_screen:
+    if to_screen:  # (with --split-by the format is a file format)
         shown = top or settings.typed.triage_top
         render_triage(result, stdout_console(), lang=language, mask=not no_mask, top=shown)
         return
-    with progress_bars(language) as bars:
-        write_rows(result.rows, chosen, output, sheet="worklist", lang=language,
-                   csv_encoding=output_encoding.value, book=book, progress=bars)  # fmt: skip
+    write_listing(result.rows, chosen, output, split_by=split_by, sheet="worklist", book=book,
+                  csv_encoding=output_encoding.value, messages=messages)  # fmt: skip

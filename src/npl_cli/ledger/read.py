@@ -351,8 +351,17 @@ def _line_count(body: pa.Buffer) -> int:
     data = np.frombuffer(body, dtype=np.uint8)
     if not len(data):
         return 0
-    ends = int(np.count_nonzero(data == 10)) or int(np.count_nonzero(data == 13))
+    ends = _count_byte(data, 10) or _count_byte(data, 13)
     return ends + int(data[-1] not in (10, 13))
+
+
+_CHUNK = 1 << 24  # 16 MiB: the comparison's scratch array stays small (no page-fault storm)
+
+
+def _count_byte(data: np.ndarray, byte: int) -> int:
+    return sum(
+        int(np.count_nonzero(data[at : at + _CHUNK] == byte)) for at in range(0, len(data), _CHUNK)
+    )
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what a CSV parser breaks lines at (not \f, \v, U+2028)

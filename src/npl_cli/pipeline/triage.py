@@ -119,13 +119,11 @@ def _nearest_deadlines(deadlines: Deadlines, count: int, group: np.ndarray) -> p
     kind = table["kind"].cat.codes.to_numpy()
     owner = group[table["loan"].to_numpy()]
     live = np.flatnonzero((status == STATUSES.index("due")) | (status == STATUSES.index("ok")))
-    # nearest date first, then the kind's order: one key; the first row of each group wins
+    # nearest date first, then the kind's order, then the row: one key, its minimum per group
     day = table["deadline"].to_numpy()[live].astype("datetime64[D]").view(np.int64)
-    key = day * len(KINDS) + kind[live]
-    order = np.lexsort((key, owner[live]))
-    ranked = live[order]
-    first = ranked[np.r_[True, owner[ranked][1:] != owner[ranked][:-1]]] if len(ranked) else ranked
-    who = owner[first]
+    key = (day * len(KINDS) + kind[live]) * len(table) + live
+    nearest = pd.Series(key).groupby(owner[live], sort=False).min()
+    who, first = nearest.index.to_numpy(), nearest.to_numpy() % max(len(table), 1)
     next_deadline = np.full(count, np.datetime64("NaT", "ns"))
     next_deadline[who] = table["deadline"].to_numpy()[first]
     next_kind = np.full(count, None, dtype=object)

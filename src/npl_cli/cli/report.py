@@ -60,14 +60,13 @@ def report(
     overdue floor, NPL ratios, breakdowns, migration rates and the class matrix, provisions,
     collection results, the trend and roll rates; from a LEDGER (one date) or the workspace
     (default: the latest two snapshots)."""
-    from npl_cli.render.report import render_report, report_book
-
     from npl_cli.cli.loading import as_of_for, read_ledger, workspace_path
     from npl_cli.cli.output import check_outputs
     from npl_cli.config import load_settings
     from npl_cli.export import write_book, write_json_object
     from npl_cli.pipeline.report import report as measure
     from npl_cli.render.console import Messages, progress_bars, stdout_console
+    from npl_cli.render.report import render_report, report_book
 
     chosen = file_format(fmt, output)
     settings = load_settings(config)

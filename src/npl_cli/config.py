@@ -28,6 +28,7 @@ _KEYED_TABLES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("priority", "type_points"): DEBTOR_TYPES,
 }
 _RULE_KEYS = ("name", "type", "when", "note")
+_WARNING_KEYS = ("name", "points", "when", "reason_zh", "reason_en")
 _EXTRA_TOP_KEYS = ("replace_default_rules",)
 
 
@@ -51,6 +52,11 @@ class Settings:
     @property
     def rules(self) -> list[Mapping[str, Any]]:
         return list(self.data["rules"])
+
+    @property
+    def warnings(self) -> list[Mapping[str, Any]]:
+        """The early-warning rules: the user's first, then the packaged ones."""
+        return list(self.data["warnings"])
 
 
 def defaults() -> dict[str, Any]:
@@ -142,6 +148,8 @@ def merge_config(base: dict[str, Any], user: Mapping[str, Any]) -> dict[str, Any
         if key == "rules":
             keep = [] if user.get("replace_default_rules") else list(base.get("rules", []))
             out["rules"] = list(value) + keep
+        elif key == "warnings":  # the user's warning rules first, then the packaged ones
+            out["warnings"] = list(value) + list(base.get("warnings", []))
         elif isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
             out[key] = merge_config(dict(base[key]), value)
         else:
@@ -179,8 +187,8 @@ def _check_table(
         dotted = _dotted((*path, key))
         if key not in allowed:
             problems.append(f"unknown key '{dotted}'{did_you_mean(key, allowed)}")
-        elif key == "rules" and not path:
-            _check_rules(value, problems)
+        elif key in ("rules", "warnings") and not path:
+            _check_rules(value, problems, key)
         elif path in _KEYED_TABLES:
             expected = "a number" if path == ("priority", "type_points") else "text"
             ok = _is_number(value) if expected == "a number" else isinstance(value, str)
@@ -247,17 +255,21 @@ def _dotted(path: tuple[str, ...]) -> str:
     return ".".join(path)
 
 
-def _check_rules(value: object, problems: list[str]) -> None:
+def _check_rules(value: object, problems: list[str], section: str = "rules") -> None:
+    """[[rules]] or [[warnings]]: a list of tables with known keys (the conditions are
+    checked when the rules are compiled)."""
+    keys = _RULE_KEYS if section == "rules" else _WARNING_KEYS
+    what = "rule" if section == "rules" else "warning"
     if not isinstance(value, list):
-        problems.append("'rules' must be a list of [[rules]] tables")
+        problems.append(f"'{section}' must be a list of [[{section}]] tables")
         return
     for index, rule in enumerate(value, start=1):
         if not isinstance(rule, Mapping):
-            problems.append(f"rule {index} must be a table")
+            problems.append(f"{what} {index} must be a table")
             continue
         for key in rule:
-            if key not in _RULE_KEYS:
+            if key not in keys:
                 problems.append(
-                    f"rule {index} ('{rule.get('name', '?')}') has unknown key "
-                    f"'{key}'{did_you_mean(key, _RULE_KEYS)}"
+                    f"{what} {index} ('{rule.get('name', '?')}') has unknown key "
+                    f"'{key}'{did_you_mean(key, keys)}"
                 )

@@ -112,8 +112,8 @@ def migration(start: pd.DataFrame, end: pd.DataFrame) -> Migration:
     start_balance = start["balance"].to_numpy(dtype=float)
     at = later.index.get_indexer(pd.Index(start["loan_id"]))
     found = at >= 0
-    end_balance = _at(later["balance"].to_numpy(dtype=float), at, 0.0)
-    end_class = _at(later["ledger_class_code"].to_numpy().astype(np.int64), at, -1)
+    end_balance = take_at(later["balance"].to_numpy(dtype=float), at, 0.0)
+    end_class = take_at(later["ledger_class_code"].to_numpy().astype(np.int64), at, -1)
     reduced = np.clip(start_balance - end_balance, 0, None)  # gone: the whole start balance
     start_class = start["ledger_class_code"].to_numpy().astype(np.int64)
     rates: dict[str, Any] = {}
@@ -146,7 +146,7 @@ def migration(start: pd.DataFrame, end: pd.DataFrame) -> Migration:
     return Migration(rates, matrix)
 
 
-def _at(values: np.ndarray, at: np.ndarray, missing: float) -> np.ndarray:
+def take_at(values: np.ndarray, at: np.ndarray, missing: float) -> np.ndarray:
     """`values[at]`, `missing` where `at` is -1 (a loan the other snapshot lacks)."""
     if not len(values):
         return np.full(len(at), missing)
@@ -226,8 +226,8 @@ def collections(
     later = end.drop_duplicates("loan_id").set_index("loan_id")
     at = later.index.get_indexer(pd.Index(start["loan_id"]))
     found = at >= 0
-    end_balance = _at(later["balance"].to_numpy(dtype=float), at, 0.0)
-    end_dpd = _at(later["dpd"].to_numpy(), at, -1)
+    end_balance = take_at(later["balance"].to_numpy(dtype=float), at, 0.0)
+    end_dpd = take_at(later["dpd"].to_numpy(), at, -1)
     start_balance = start["balance"].to_numpy(dtype=float)
     overdue = start["dpd"].to_numpy() > 0
     fell = np.clip(start_balance - end_balance, 0, None)

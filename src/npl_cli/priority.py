@@ -40,7 +40,7 @@ def scattered(mask: np.ndarray, make: Callable[[np.ndarray], pa.Array]) -> pa.Ar
     return pc.take(pa.concat_arrays([some, pa.nulls(1, some.type)]), pa.array(slot))
 
 
-def _where(mask: np.ndarray, text: str | pa.Array) -> pa.Array:
+def where_text(mask: np.ndarray, text: str | pa.Array) -> pa.Array:
     """`text` where mask is true, null elsewhere (all in Arrow, no Python strings per row)."""
     value = pa.scalar(text, pa.string()) if isinstance(text, str) else text
     return pc.if_else(pa.array(mask), value, pa.scalar(None, pa.string()))
@@ -158,7 +158,7 @@ def tactics(
         for condition, listed in settings.tactics_not_when.items():
             if code in listed and condition in conditions:
                 wanted &= ~conditions[condition]
-        parts.append(_where(wanted, code))
+        parts.append(where_text(wanted, code))
     return join_present(parts, ";")
 
 
@@ -227,7 +227,7 @@ def reasons(
     dpd = unit["dpd"].to_numpy()
     kinds = unit["debtor_type"].to_numpy(dtype=object)
     parts = [
-        _where(
+        where_text(
             ~np.isnan(days),
             fill(
                 words["left"],
@@ -236,15 +236,15 @@ def reasons(
                 days=_integers(days),
             ),
         ),
-        _where(unit["expired_claim"].to_numpy(dtype=bool), words["expired_claim"]),
+        where_text(unit["expired_claim"].to_numpy(dtype=bool), words["expired_claim"]),
         fill(
             words["balance"] + "{amount}",
             n,
             amount=format_yuan(unit["balance"].to_numpy(dtype=float)),
         ),
-        _where(conditions["has_guarantor"], words["guarantor"]),
-        _where(conditions["has_collateral"], words["collateral"]),
-        _where(
+        where_text(conditions["has_guarantor"], words["guarantor"]),
+        where_text(conditions["has_collateral"], words["collateral"]),
+        where_text(
             dpd > 0,
             fill(
                 words["overdue"],
@@ -253,7 +253,7 @@ def reasons(
                 band=_strings(unit["band"].astype(str).to_numpy(dtype=object)),
             ),
         ),
-        _where(
+        where_text(
             unit["under_classified"].to_numpy(dtype=bool),
             fill(
                 words["under"],
@@ -262,10 +262,10 @@ def reasons(
                 floor=labels("under_floor", class_labels),
             ),
         ),
-        _where(kinds == "unclassified", words["survey"]),
-        _where(conditions["lost_contact"], words["lost"]),
-        _where(conditions["minority"], words["minority"]),
-        _where(conditions["after_judgment"], words["blacklist"]),
+        where_text(kinds == "unclassified", words["survey"]),
+        where_text(conditions["lost_contact"], words["lost"]),
+        where_text(conditions["minority"], words["minority"]),
+        where_text(conditions["after_judgment"], words["blacklist"]),
         *_followup_reasons(unit, words, n, stage_labels or {}),
     ]
     return join_present(parts, words["separator"])

@@ -98,6 +98,12 @@ def compile_rules(raw: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> li
     return rules
 
 
+def compile_condition(raw: Any, fields: Sequence[str], where: str) -> Condition:
+    """One condition checked against `fields` (for the warning rules, which share the
+    vocabulary)."""
+    return _condition(raw, fields, where)
+
+
 def _condition(raw: Any, fields: Sequence[str], where: str, depth: int = 0) -> Condition:
     if depth > MAX_DEPTH:
         raise ConfigError(f"{where}: conditions nested more than {MAX_DEPTH} deep; simplify it")

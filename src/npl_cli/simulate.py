@@ -21,6 +21,11 @@ NEW_LOANS = 0.03  # new loans a month, as a share of the first book
 LENIENT = 0.06  # loans the bank keeps one class better than the floor
 LAG = 0.3  # a downgrade reported a month late
 CLASS_WORDS = ("正常", "关注", "次级", "可疑", "损失")
+# A hidden risk per loan (mean 1) scales how often it falls overdue and how seldom it cures;
+# it shows only through behaviour a desk can see: short overdues, lost contact, notes.
+RISK_SPREAD = 0.9
+RISK_NOTES = ("经营困难，涉诉", "欠薪停产", "疑似赌博", "离婚分割财产", "被执行")
+LOST = ("失联", "无法联系")
 
 
 @dataclass
@@ -40,16 +45,19 @@ def simulate(rows: int, months: int, *, seed: int = 0, last: pd.Timestamp) -> Si
     rng = np.random.default_rng(seed + 7_919)
     book = generate(rows, seed=seed, as_of=ends[0])
     lenient = rng.random(len(book)) < LENIENT
+    risk = _risk(rng, len(book))
     book["ledger_class"] = _reported(book, ends[0], lenient, None, rng)
     ledgers = [(ends[0], book.copy())]
     logs = []
     next_id = rows + 1
     for month, day in enumerate(ends[1:], start=1):
-        book, lenient, log = _month(book, lenient, ends[month - 1], day, rng)
+        book, kept, log = _month(book, risk, ends[month - 1], day, rng)
+        lenient, risk = lenient[kept], risk[kept]
         fresh = _new_loans(int(round(rows * NEW_LOANS)), next_id, seed + month, day)
         next_id += len(fresh)
         book = pd.concat([book, fresh], ignore_index=True)
         lenient = np.r_[lenient, np.zeros(len(fresh), dtype=bool)]
+        risk = np.r_[risk, _risk(rng, len(fresh))]
         previous = ledgers[-1][1].set_index("loan_id")["ledger_class"]
         book["ledger_class"] = _reported(book, day, lenient, previous, rng)
         ledgers.append((day, book.copy()))
@@ -63,12 +71,16 @@ def _dpd(book: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
     return np.where(since.isna(), 0, (day - since).dt.days.fillna(0)).astype(np.int64)
 
 
+def _risk(rng: np.random.Generator, n: int) -> np.ndarray:
+    return rng.lognormal(-(RISK_SPREAD**2) / 2, RISK_SPREAD, n)
+
+
 def _month(
-    book: pd.DataFrame, lenient: np.ndarray, start: pd.Timestamp, day: pd.Timestamp,
+    book: pd.DataFrame, risk: np.ndarray, start: pd.Timestamp, day: pd.Timestamp,
     rng: np.random.Generator,
 ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:  # fmt: skip
-    """One month of the book's life; returns the book still held, its lenient flags and the
-    month's actions."""
+    """One month of the book's life; returns the book still held, which rows of the old book
+    those are, and the month's actions."""
     n = len(book)
     days = max(1, (day - start).days)
     dpd = _dpd(book, start)
@@ -79,7 +91,7 @@ def _month(
     span = (book["maturity_date"] - book["disbursed_on"]).dt.days / 30
     term_months = span.fillna(12).clip(lower=1).to_numpy(dtype=float)
     principal = book["principal"].to_numpy(dtype=float)
-    paying = ~overdue & (rng.random(n) >= DEFAULT_RATE)
+    paying = ~overdue & (rng.random(n) >= np.clip(DEFAULT_RATE * risk, 0, 0.5))
     balance = np.where(paying, np.clip(balance - principal / term_months, 0, None), balance)
     matured = (book["maturity_date"] <= day).to_numpy() & ~overdue
     repaid = matured & paying & (rng.random(n) < 0.9)
@@ -90,7 +102,7 @@ def _month(
     # overdue loans: cure, pay part, roll on; the oldest are written off
     limit = np.array([upper for upper, _ in CURE])
     cure_rate = np.array([rate for _, rate in CURE])[np.searchsorted(limit, dpd, side="left")]
-    cured = overdue & (rng.random(n) < cure_rate)
+    cured = overdue & (rng.random(n) < cure_rate / np.clip(risk, 0.5, None))
     partial = overdue & ~cured & (rng.random(n) < PARTIAL_RATE)
     paid = np.where(cured, balance * rng.uniform(0.05, 0.3, n), 0.0)
     paid = np.where(partial, balance * rng.uniform(0.03, 0.15, n), paid)
@@ -100,17 +112,24 @@ def _month(
     written_off = overdue & (dpd > 360) & (rng.random(n) < WRITE_OFF_RATE)
     gone = repaid | written_off | (balance <= 0)
     book = book.assign(balance=balance, overdue_since=since)
+    book["overdue_count"] = book["overdue_count"].fillna(0).to_numpy() + defaulted
+    lost = rng.random(n) < 0.01 * risk  # the risky drift out of reach, and talk gets around
+    book.loc[lost, "contact_status"] = np.asarray(LOST, dtype=object)[rng.integers(0, 2, n)][lost]
+    noted = rng.random(n) < 0.008 * risk
+    words = np.asarray(RISK_NOTES, dtype=object)[rng.integers(0, len(RISK_NOTES), n)]
+    book.loc[noted, "notes"] = words[noted]
     book.loc[cured | partial, "last_payment_date"] = when[cured | partial]
     book = _litigation(book, dpd, start, when, rng)
     log = _log(book, overdue, cured, partial, paid, when, start, day, rng)
     keep = ~gone
     book = book[keep].reset_index(drop=True)
+    kept = np.flatnonzero(keep)
     dpd_now = _dpd(book, day)
     book["dpd"] = dpd_now
     book["overdue_interest"] = np.where(
         dpd_now > 0, np.round(book["balance"].to_numpy(dtype=float) * dpd_now / 365 * 0.06, 2), 0.0
     )
-    return book, lenient[keep], log
+    return book, kept, log
 
 
 def _litigation(

@@ -22,6 +22,7 @@ from npl_cli.cli.rules import rules_app
 from npl_cli.cli.sample import sample
 from npl_cli.cli.snapshots import snapshots_app
 from npl_cli.cli.triage import triage
+from npl_cli.cli.watch import watch
 from npl_cli.cli.workspace import workspace_app
 
 app = typer.Typer(
@@ -71,6 +72,7 @@ app.add_typer(action_app, name="action")
 app.command()(history)
 app.command()(rolls)
 app.command()(report)
+app.command()(watch)
 app.add_typer(workspace_app, name="workspace")
 
 

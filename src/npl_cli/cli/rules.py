@@ -67,6 +67,7 @@ def check(
     from npl_cli.cli.loading import read_ledger
     from npl_cli.config import defaults, read_toml, validate_keys
     from npl_cli.rules import compile_rules, known_fields
+    from npl_cli.warning import compile_warnings
 
     if not file.is_file():
         raise ConfigError(f"{file}: rules file not found; check the path")
@@ -75,6 +76,7 @@ def check(
     extra = read_ledger(ledger).extra_columns if ledger else []
     try:
         compiled = compile_rules(raw.get("rules", []), known_fields(extra))
+        compile_warnings(raw.get("warnings", []), extra)
     except ConfigError as error:
         raise ConfigError(f"{file}: {error}") from None
     ok = f"{file}：{len(compiled)} 条规则检查通过" if resolve_lang(lang, "") == "zh" else None

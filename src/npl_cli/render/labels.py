@@ -90,6 +90,9 @@ COLUMN_LABELS = {
         "content_hash": "内容指纹",
         "loaded_at": "载入时间",
         "columns": "所含列",
+        "score": "预警分",
+        "level": "预警等级",
+        "suggested_actions": "建议贷后措施",
     },
     "en": {},
 }
@@ -112,6 +115,8 @@ CODE_WORDS_ZH = {
     "enforcement_application": "申请执行", "enforcement_ended": "终结执行",
     "guarantor_demand": "向保证人催收", "visit": "上门",
     "call": "电话", "note": "备注",
+    # warning levels
+    "red": "红色", "amber": "橙色", "green": "绿色",
 }  # fmt: skip
 
 

@@ -38,6 +38,7 @@ def for_people(frame: pd.DataFrame, lang: str, *, action_kinds: bool = False) ->
         "tactics": tactics_label,
         "under_classified": flag_label,
         "stage": stage_label,
+        "level": code_label,
         "last_action": code_label,
     }
     out = frame.copy()

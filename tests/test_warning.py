@@ -4,6 +4,8 @@ and rule-file errors."""
 
 from __future__ import annotations
 
+import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from npl_cli.calibrate import _fit, calibrate, rules_file
 from npl_cli.config import load_settings
-from npl_cli.errors import ConfigError
-from npl_cli.warning import auc, backtest, compile_warnings, measured, score, watch_frame
+from npl_cli.errors import ConfigError, UsageError
+from npl_cli.warning import (
+    BacktestData,
+    Warning,
+    auc,
+    backtest,
+    compile_warnings,
+    measured,
+    score,
+    watch_frame,
+)
 
 DAY = pd.Timestamp("2026-11-30")
 SETTINGS = load_settings()
@@ -110,6 +122,88 @@ def test_contagion_through_other_loans_guarantors_and_circles() -> None:
     assert hits["other_loans_overdue"] == [False, True, False, False, False, False]
     assert hits["guarantor_overdue"] == [False, False, True, True, False, False]
     assert hits["guarantee_circle"] == [False, False, False, True, True, False]
+
+
+def test_a_guarantor_written_with_an_id_is_matched_by_the_id() -> None:
+    """Two debtors named 甲: A is overdue, A2 is not. "甲（A2）" is the good one, "甲（A）" the
+    overdue one, a bare "甲" matches by name (an overdue 甲 exists)."""
+    book = snapshot(
+        loan("A1", debtor_id="A", debtor_name="甲", overdue_since=LATE),
+        loan("A21", debtor_id="A2", debtor_name="甲"),
+        loan("B1", debtor_id="B", debtor_name="乙", guarantors="甲（A2）"),
+        loan("C1", debtor_id="C", debtor_name="丙", guarantors="甲(A)"),
+        loan("D1", debtor_id="D", debtor_name="丁", guarantors="甲"),
+        loan("E1", debtor_id="E", debtor_name="戊", guarantors="己（X9）、甲（A2）"),
+    )
+    assert fired(book)["guarantor_overdue"] == [False, False, False, True, True, False]
+
+
+def test_a_phone_or_address_changed_within_three_months() -> None:
+    then_day = DAY - pd.DateOffset(months=1)
+    then = snapshot(
+        loan("A", phone="13800000001", address="城关镇一村"),
+        loan("B", phone="13800000002", address="城关镇二村"),
+        loan("C", phone=None, address="城关镇三村"),
+    )
+    now = snapshot(
+        loan("A", phone="13900000009", address="城关镇一村"),  # a new phone
+        loan("B", phone="13800000002", address="城关镇二村"),
+        loan("C", phone="13800000003", address="城关镇三村"),  # a phone first known now
+    )
+    history = [(then_day + pd.offsets.MonthEnd(0), then), (DAY, now)]
+    assert fired(now, history)["contact_changed"] == [True, False, False]
+    assert fired(now)["contact_changed"] == [False, False, False]  # one ledger: no history
+
+
+def test_calibration_moves_the_points_to_the_rule_that_predicts() -> None:
+    """Rule r0 fires on exactly the bad loans; r1 fires on one bad and one good loan within
+    each value of r0, so given r0 it says nothing (its coefficient is 0 by symmetry); r2 never
+    fires. Today's points 5, 20, 5 rank a good loan above a bad one; the fired rules' 25
+    points all go to r0, r2 keeps its 5."""
+    when = compile_warnings([{"name": "x", "points": 1, "when": {"field": "dpd", "gt": 0}}])[0].when
+    points = {"r0": 5.0, "r1": 20.0, "r2": 5.0}
+    rules = [Warning(name, p, when, {"zh": name, "en": name}) for name, p in points.items()]
+    hits = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 0]], dtype=bool)
+    bad = np.array([True, True, False, False])
+    data = BacktestData(["2026-10-31"], hits, hits @ np.array([5.0, 20.0, 5.0]), bad, np.zeros(4))
+    result = calibrate(data, rules, horizon=1)
+    assert [(r["name"], r["points"], r["suggested"]) for r in result["rules"]] == [
+        ("r0", 5.0, 25.0),
+        ("r1", 20.0, 0.0),
+        ("r2", 5.0, 5.0),
+    ]
+    assert result["rules"][0]["coefficient"] > 0 and result["rules"][1]["coefficient"] == 0
+    # today: scores 5, 25 (bad) against 20, 0 (good): 3 of 4 pairs right; suggested: all
+    assert result["auc_before"] == 0.75 and result["auc_after"] == 1.0
+    assert result["out_of_time"] is None  # one period: nothing to hold out
+    words = {"field": "notes", "contains_any": ["赌博", '涉"诉']}
+    raw = [{"name": "r0", "points": 5, "when": {"any": [{"field": "dpd", "gt": 0}, words]}}]
+    text = rules_file(raw, result)
+    assert "points = 25\n" in text
+    assert 'when = { any = [{ field = "dpd", gt = 0 }, { field = "notes", contains_any = ' in text
+    assert tomllib.loads(text)["warnings"] == [{**raw[0], "points": 25}]
+
+
+def test_calibration_needs_scikit_learn_and_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)
+    with pytest.raises(UsageError) as error:
+        _fit(np.ones((2, 1)), np.array([True, False]), 1.0)
+    assert str(error.value) == (
+        "npl watch calibrate needs scikit-learn, which is not installed: pip install 'npl-cli[ml]'"
+    )
+
+
+def test_a_users_warning_rule_replaces_the_packaged_one_of_its_name(tmp_path: Path) -> None:
+    (tmp_path / "r.toml").write_text(
+        '[[warnings]]\nname = "overdue_now"\npoints = 0\nwhen = { field = "dpd", gt = 0 }\n',
+        "utf-8",
+    )
+    names = [w["name"] for w in load_settings(rules=tmp_path / "r.toml").warnings]
+    assert names[0] == "overdue_now" and names.count("overdue_now") == 1
+    assert len(names) == len(SETTINGS.warnings)
+    assert load_settings(rules=tmp_path / "r.toml").warnings[0]["points"] == 0
 
 
 def test_backtest_arithmetic_on_three_snapshots() -> None:

@@ -136,7 +136,9 @@ def load_settings(config: Path | None = None, rules: Path | None = None) -> Sett
         if not rules.is_file():
             raise ConfigError(f"{rules}: rules file not found; check the path given to --rules")
         user_rules = read_toml(rules)
-        validate_keys(user_rules, {"rules": [], "replace_default_rules": False}, rules)
+        validate_keys(
+            user_rules, {"rules": [], "replace_default_rules": False, "warnings": []}, rules
+        )
         merged = merge_config(merged, user_rules)
     return Settings(merged, source, rules, build(merged))
 
@@ -148,8 +150,10 @@ def merge_config(base: dict[str, Any], user: Mapping[str, Any]) -> dict[str, Any
         if key == "rules":
             keep = [] if user.get("replace_default_rules") else list(base.get("rules", []))
             out["rules"] = list(value) + keep
-        elif key == "warnings":  # the user's warning rules first, then the packaged ones
-            out["warnings"] = list(value) + list(base.get("warnings", []))
+        elif key == "warnings":  # the user's first; one of the same name replaces the packaged
+            named = {entry.get("name") for entry in value}
+            kept = [entry for entry in base.get("warnings", []) if entry.get("name") not in named]
+            out["warnings"] = list(value) + kept
         elif isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
             out[key] = merge_config(dict(base[key]), value)
         else:

@@ -30,12 +30,14 @@ WATCH_FIELDS = (
     "worst_dpd_6m",
     "balance_not_falling",
     "class_downgraded_3m",
+    "contact_changed_3m",
     "other_loans_overdue",
     "guarantor_overdue",
     "circle_overdue",
 )
 LEVELS = ("red", "amber", "green")
 BAD_DPD = 30  # a collections "bad": rolling past DPD 30, or NPL
+GUARANTOR = r"^(?P<name>[^（(]*)(?:[（(](?P<id>[^）)]*)[）)])?"
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ def _with_history(out: pd.DataFrame, measured: Sequence[Snapshot]) -> pd.DataFra
             worst_dpd_6m=np.nan,
             balance_not_falling=False,
             class_downgraded_3m=False,
+            contact_changed_3m=False,
         )
     overdue_months = (out["dpd"].to_numpy() > 0).astype(float)
     worst = out["dpd"].to_numpy(dtype=float).copy()
@@ -145,13 +148,27 @@ def _with_history(out: pd.DataFrame, measured: Sequence[Snapshot]) -> pd.DataFra
         worst_dpd_6m=worst,
         balance_not_falling=amortising & (out["balance"].to_numpy(dtype=float) >= balance_then),
         class_downgraded_3m=(class_then >= 0) & (class_now > class_then),
+        contact_changed_3m=_changed(out, then, at, ("phone", "address")),
     )
+
+
+def _changed(now: pd.DataFrame, then: pd.DataFrame, at: np.ndarray, columns: Sequence[str]) -> Any:
+    """Whether any of `columns` holds another value now than then (both known)."""
+    changed = np.zeros(len(now), dtype=bool)
+    for column in columns:
+        if column not in now or column not in then:
+            continue
+        before = then[column].astype("string").fillna("").to_numpy(dtype=object)
+        before = before[np.maximum(at, 0)]
+        after = now[column].astype("string").fillna("").to_numpy(dtype=object)
+        changed |= (at >= 0) & (before != "") & (after != "") & (before != after)
+    return changed
 
 
 def _with_contagion(out: pd.DataFrame) -> pd.DataFrame:
     """The debtor's other loans overdue; a guarantor who is an overdue debtor elsewhere in
-    the ledger (by ID, else by name); a guarantee circle (two debtors guaranteeing each other)
-    with an overdue member."""
+    the ledger (by the ID written after the name, "乙五（ID）", else by name); a guarantee
+    circle (two debtors guaranteeing each other) with an overdue member."""
     overdue = out["dpd"].to_numpy() > 0
     debtor = (
         out["debtor_id"].fillna(out["debtor_name"]).astype(str)
@@ -165,11 +182,22 @@ def _with_contagion(out: pd.DataFrame) -> pd.DataFrame:
         return out.assign(guarantor_overdue=False, circle_overdue=False)
     names = out["guarantors"].astype("string").str.split(NAME_SEPARATORS)
     edges = pd.DataFrame({"row": np.arange(len(out)), "guarantor": names}).explode("guarantor")
-    edges["guarantor"] = edges["guarantor"].str.strip()
+    # "乙五（110101199001011234）": a guarantor may be written with an ID, which decides
+    parts = edges["guarantor"].astype("string").str.extract(GUARANTOR, expand=True)
+    edges["guarantor"] = parts["name"].str.strip()
+    edges["id"] = parts["id"].str.strip()
     edges = edges[edges["guarantor"].fillna("") != ""]
     name = out["debtor_name"].astype(str).to_numpy()
-    overdue_names = set(name[overdue])
-    edges["overdue"] = edges["guarantor"].isin(overdue_names)
+    ids = debtor.to_numpy()
+    by_id = edges["id"].isin(set(ids)).to_numpy()
+    overdue_names, overdue_ids = set(name[overdue]), set(ids[overdue])
+    name_of = dict(zip(ids, name, strict=True))
+    edges["guarantor"] = np.where(
+        by_id, edges["id"].map(name_of).to_numpy(dtype=object), edges["guarantor"].to_numpy()
+    )
+    edges["overdue"] = np.where(
+        by_id, edges["id"].isin(overdue_ids), edges["guarantor"].isin(overdue_names)
+    )
     guarantor_overdue = np.zeros(len(out), dtype=bool)
     guarantor_overdue[edges.loc[edges["overdue"], "row"].to_numpy(dtype=np.int64)] = True
     # a circle: the borrower B guarantees a loan of the guarantor G while G guarantees B's
@@ -246,6 +274,49 @@ def auc(scores: np.ndarray, bad: np.ndarray) -> float | None:
     return float((ranks[bad].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
+@dataclass
+class BacktestData:
+    """Every performing loan scored at every period that has `horizon` more snapshots after
+    it: the rules it met (a column per rule), its score and whether it went bad."""
+
+    periods: list[str]
+    hits: np.ndarray  # loans × rules, bool
+    scores: np.ndarray
+    bad: np.ndarray
+    period: np.ndarray  # each loan's period, 0-based
+
+
+def backtest_data(
+    history: Sequence[Snapshot], warnings: Sequence[Warning], *, horizon: int
+) -> BacktestData:
+    """Score the performing loans at every snapshot that has `horizon` more after it, with
+    the history up to it (the last 12), next to what happened."""
+    hits, scores, bads, period = [], [], [], []
+    periods: list[str] = []
+    for at in range(len(history) - horizon):
+        day = history[at][0]
+        frame = watch_frame(history[max(0, at - 11) : at + 1], day)
+        keep = performing(frame)
+        scored = score(frame[keep], warnings, day)
+        bads.append(outcomes(history, at, horizon)[keep])
+        scores.append(scored["score"].to_numpy())
+        hits.append(scored.drop(columns="score").to_numpy(dtype=bool))
+        period.append(np.full(int(keep.sum()), len(periods)))
+        periods.append(f"{day:%Y-%m-%d}")
+    if not periods:
+        empty = np.zeros(0)
+        return BacktestData(
+            [], np.zeros((0, len(warnings)), bool), empty, empty.astype(bool), empty
+        )
+    return BacktestData(
+        periods,
+        np.concatenate(hits),
+        np.concatenate(scores),
+        np.concatenate(bads),
+        np.concatenate(period),
+    )
+
+
 def backtest(
     history: Sequence[Snapshot],
     warnings: Sequence[Warning],
@@ -253,23 +324,10 @@ def backtest(
     *,
     horizon: int,
 ) -> dict[str, Any]:
-    """Score the performing loans at every snapshot that has `horizon` more after it, with
-    the history up to it, and compare with what happened: hit rates, lift, recall, AUC, and
-    per rule how often it fired and how often that was right."""
-    scores, flags, bads, fired = [], [], [], []
-    periods = []
-    for at in range(len(history) - horizon):
-        day = history[at][0]
-        frame = watch_frame(history[max(0, at - 11) : at + 1], day)
-        keep = performing(frame)
-        scored = score(frame[keep], warnings, day)
-        bad = outcomes(history, at, horizon)[keep]
-        scores.append(scored["score"].to_numpy())
-        flags.append(levels(scored["score"].to_numpy(), thresholds) != "green")
-        bads.append(bad)
-        fired.append(scored.drop(columns="score").to_numpy(dtype=bool))
-        periods.append(f"{day:%Y-%m-%d}")
-    if not periods:
+    """How well the rules predicted, over all periods: hit rates, lift, recall, AUC, and per
+    rule how often it fired and how often that was right."""
+    data = backtest_data(history, warnings, horizon=horizon)
+    if not data.periods:
         return {
             "horizon_months": horizon,
             "periods": [],
@@ -282,8 +340,7 @@ def backtest(
             "auc": None,
             "rules": [],
         }
-    score_all, flag, bad = np.concatenate(scores), np.concatenate(flags), np.concatenate(bads)
-    hits = np.concatenate(fired) if fired else np.zeros((0, len(warnings)), dtype=bool)
+    bad, flag = data.bad, levels(data.scores, thresholds) != "green"
 
     def rate(mask: np.ndarray) -> float | None:
         return float(bad[mask].mean()) if mask.any() else None
@@ -291,7 +348,7 @@ def backtest(
     flagged_rate, base = rate(flag), rate(np.ones(len(bad), dtype=bool))
     return {
         "horizon_months": horizon,
-        "periods": periods,
+        "periods": data.periods,
         "scored": int(len(bad)),
         "flagged": int(flag.sum()),
         "bad": int(bad.sum()),
@@ -299,9 +356,9 @@ def backtest(
         "unflagged_hit_rate": rate(~flag),
         "lift": flagged_rate / base if flagged_rate is not None and base else None,
         "recall": float(bad[flag].sum() / bad.sum()) if bad.any() else None,
-        "auc": auc(score_all, bad),
+        "auc": auc(data.scores, bad),
         "rules": [
-            {"name": w.name, "fired": int(hits[:, i].sum()), "hit_rate": rate(hits[:, i])}
+            {"name": w.name, "fired": int(data.hits[:, i].sum()), "hit_rate": rate(data.hits[:, i])}
             for i, w in enumerate(warnings)
         ],
     }

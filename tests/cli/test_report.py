@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,17 @@ def test_watch_lists_the_performing_book_and_its_backtest_predicts(
     assert "上门走访" in listed[0]["suggested_actions"]
     by_debtor = json.loads(run("watch", "--by", "debtor", "-f", "json").stdout)
     assert "loans" in by_debtor[0] and len(by_debtor) <= len(listed)
+    # calibrate suggests points; written out, they give the back-test the AUC it promised
+    calibrated = json.loads(run("watch", "calibrate", "-f", "json").stdout)
+    assert calibrated["auc_before"] == pytest.approx(tested["auc"])
+    assert calibrated["out_of_time"]["period"] == "2026-08-31"
+    assert run("watch", "calibrate", "-o", "cal.toml").exit_code == 0
+    names = [
+        rule["name"] for rule in tomllib.loads(Path("cal.toml").read_text("utf-8"))["warnings"]
+    ]
+    assert names == [rule["name"] for rule in tested["rules"]]
+    retested = json.loads(run("watch", "--backtest", "--rules", "cal.toml", "-f", "json").stdout)
+    assert retested["auc"] == pytest.approx(calibrated["auc_after"])
+    assert run("watch", "calibrate", "-f", "csv").stderr == (
+        "npl: error: watch calibrate writes a table, json (-f json) or rules (-o FILE.toml)\n"
+    )

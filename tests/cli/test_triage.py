@@ -249,7 +249,7 @@ def test_rules_show_and_check(tmp_path: Path, run: Any) -> None:
         '[[rules]]\nname = "x"\ntype = "malicious"\nwhen = { field = "dpd", gt = 720 }\n',
         encoding="utf-8",
     )
-    assert run("rules", "check", "ok.toml").stdout == "ok.toml: 1 rules OK\n"
+    assert run("rules", "check", "ok.toml").stdout == "ok.toml: 1 rules and 0 warning rules OK\n"
 
 
 def test_user_rules_come_first(tmp_path: Path, run: Any) -> None:

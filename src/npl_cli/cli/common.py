@@ -161,7 +161,11 @@ ConfigOpt = Annotated[
 ]
 RulesOpt = Annotated[
     Path | None,
-    typer.Option("--rules", help="Rules file: [[rules]] tables placed before the default rules."),
+    typer.Option(
+        "--rules",
+        help="Rules file: [[rules]] and [[warnings]] tables placed before the packaged ones "
+        "(a warning rule of the same name replaces the packaged one).",
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,

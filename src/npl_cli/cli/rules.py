@@ -55,7 +55,9 @@ def show(
 @rules_app.command("check")
 @handle_errors
 def check(
-    file: Annotated[Path, typer.Argument(help="A TOML file with [[rules]] tables.")],
+    file: Annotated[
+        Path, typer.Argument(help="A TOML file with [[rules]] and/or [[warnings]] tables.")
+    ],
     ledger: Annotated[
         Path | None,
         typer.Option("--ledger", help="Also allow this ledger's own (unmapped) columns as fields."),
@@ -76,8 +78,10 @@ def check(
     extra = read_ledger(ledger).extra_columns if ledger else []
     try:
         compiled = compile_rules(raw.get("rules", []), known_fields(extra))
-        compile_warnings(raw.get("warnings", []), extra)
+        warnings = compile_warnings(raw.get("warnings", []), extra)
     except ConfigError as error:
         raise ConfigError(f"{file}: {error}") from None
-    ok = f"{file}：{len(compiled)} 条规则检查通过" if resolve_lang(lang, "") == "zh" else None
-    typer.echo(ok or f"{file}: {len(compiled)} rules OK")
+    if resolve_lang(lang, "") == "zh":
+        typer.echo(f"{file}：{len(compiled)} 条客户规则、{len(warnings)} 条预警规则检查通过")
+    else:
+        typer.echo(f"{file}: {len(compiled)} rules and {len(warnings)} warning rules OK")

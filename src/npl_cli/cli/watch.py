@@ -19,6 +19,7 @@ from npl_cli.cli.common import (
     OptionalLedgerArg,
     OutputEncodingOpt,
     OutputOpt,
+    RulesOpt,
     SheetOpt,
     TimeoutOpt,
     WorkspaceOpt,
@@ -33,7 +34,10 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from npl_cli.config import Settings
+
 HISTORY = 12  # snapshots of history the signals read
+CALIBRATE = "calibrate"  # `npl watch calibrate`: the word where a LEDGER would be
 
 
 class WatchBy(StrEnum):
@@ -76,13 +80,18 @@ def watch(
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
     config: ConfigOpt = None,
+    rules: RulesOpt = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     encoding: EncodingOpt = None,
 ) -> None:
     """The warning list: performing loans (floor normal or special mention) scored by the
     [[warnings]] rules, with levels, reasons and suggested post-loan actions; from a LEDGER or
-    the workspace's latest snapshot (whose history feeds the signals that need earlier months)."""
+    the workspace's latest snapshot (whose history feeds the signals that need earlier months).
+
+    `npl watch calibrate` fits a logistic regression on the back-test's loans (needs
+    scikit-learn: pip install 'npl-cli[ml]') and suggests points per rule; `-o FILE.toml`
+    writes the rules with them, for `--rules FILE`. It never changes the rules itself."""
     from npl_cli.cli.loading import as_of_for, read_ledger, workspace_path
     from npl_cli.cli.output import check_outputs, write_rows
     from npl_cli.config import load_settings
@@ -94,13 +103,16 @@ def watch(
     from npl_cli.render.labels import code_label
     from npl_cli.render.watch import render_backtest, render_watch
 
-    chosen = file_format(fmt, output)
-    settings = load_settings(config)
+    settings = load_settings(config, rules)
     language = resolve_lang(lang, settings.lang)
     messages = Messages(language)
     store_path = workspace_path(workspace, config)
     check_outputs(output, inputs=[ledger] if ledger else [], workspace=store_path)
     given = parse_date_option(as_of, "--as-of") if as_of else None
+    if ledger is not None and str(ledger) == CALIBRATE and not ledger.exists():
+        _calibrate(settings, store_path, wait, horizon, fmt, output, language)
+        return
+    chosen = file_format(fmt, output)
     if backtest:
         if chosen not in (Format.table, Format.json):
             raise UsageError("--backtest writes a table or json (-f json)")
@@ -148,6 +160,43 @@ def watch(
             lang=language,
             csv_encoding=output_encoding.value,
         )
+
+
+def _calibrate(
+    settings: Settings,
+    store_path: Path,
+    wait: float,
+    horizon: int | None,
+    fmt: Format,
+    output: Path | None,
+    language: str,
+) -> None:
+    """Suggested points on screen or as json; `-o FILE.toml` writes the rules with them."""
+    from npl_cli.calibrate import rules_file
+    from npl_cli.errors import UsageError
+    from npl_cli.export import emit, write_bytes, write_json_object
+    from npl_cli.pipeline.watch import watch_calibrate
+    from npl_cli.render.console import Messages, stdout_console
+    from npl_cli.render.watch import render_calibration
+
+    writes_rules = output is not None and output.suffix.lower() == ".toml"
+    chosen = Format.table if writes_rules else file_format(fmt, output)
+    if chosen not in (Format.table, Format.json):
+        raise UsageError("watch calibrate writes a table, json (-f json) or rules (-o FILE.toml)")
+    months = horizon or int(settings.data["watch"]["horizon_months"])
+    result = watch_calibrate(_snapshots(store_path, wait, None), settings, horizon=months)
+    if writes_rules:
+        assert output is not None
+        render_calibration(result, stdout_console(), lang=language)
+        emit(write_bytes(rules_file(settings.warnings, result).encode()), output)
+        Messages(language).say(
+            f"wrote {output}: try it with npl watch --backtest --rules {output}",
+            f"已写入 {output}；可用 npl watch --backtest --rules {output} 检验",
+        )
+    elif chosen is Format.table:
+        render_calibration(result, stdout_console(), lang=language)
+    else:
+        write_json_object(result, output)
 
 
 def _snapshots(

@@ -18,6 +18,7 @@ from npl_cli.text import join_present
 from npl_cli.warning import (
     Snapshot,
     backtest,
+    backtest_data,
     compile_warnings,
     levels,
     measured,
@@ -119,3 +120,13 @@ def watch_backtest(
     warnings = compile_warnings(settings.warnings)
     thresholds = settings.data["watch"]["levels"]
     return backtest(measured(history, settings.typed.aging), warnings, thresholds, horizon=horizon)
+
+
+def watch_calibrate(
+    history: Sequence[Snapshot], settings: Settings, *, horizon: int
+) -> dict[str, Any]:
+    from npl_cli.calibrate import calibrate
+
+    warnings = compile_warnings(settings.warnings)
+    data = backtest_data(measured(history, settings.typed.aging), warnings, horizon=horizon)
+    return calibrate(data, warnings, horizon=horizon)

@@ -49,9 +49,9 @@ def render_backtest(result: dict[str, Any], console: Console, *, lang: str) -> N
         return "—" if value is None else f"{value:.1%}"
 
     table = Table(
-        title=("预警回测" if zh else "back-test")
-        + f"（{result['horizon_months']}"
-        + (" 个月）" if zh else " months)"),
+        title=f"预警回测（{result['horizon_months']} 个月）"
+        if zh
+        else f"back-test ({result['horizon_months']} months)",
         show_header=False,
     )
     table.add_column(no_wrap=True)
@@ -76,4 +76,49 @@ def render_backtest(result: dict[str, Any], console: Console, *, lang: str) -> N
         )
     for rule in result["rules"]:
         rules.add_row(rule["name"], f"{rule['fired']:,}", share(rule["hit_rate"]))
+    console.print(rules)
+
+
+def render_calibration(result: dict[str, Any], console: Console, *, lang: str) -> None:
+    zh = lang == "zh"
+
+    def figure(value: float | None) -> str:
+        return "—" if value is None else f"{value:.3f}"
+
+    table = Table(title="预警规则校准" if zh else "calibration", show_header=False)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    lines = [
+        ("期数" if zh else "periods", str(len(result["periods"]))),
+        ("评分笔数" if zh else "loans scored", f"{result['scored']:,}"),
+        ("其中变坏" if zh else "of which went bad", f"{result['bad']:,}"),
+        ("AUC（现分值）" if zh else "AUC, points today", figure(result["auc_before"])),
+        ("AUC（建议分值）" if zh else "AUC, suggested points", figure(result["auc_after"])),
+    ]
+    held = result["out_of_time"]
+    if held:
+        label = f"{held['period']} 样本外 AUC" if zh else f"{held['period']} out of time AUC"
+        lines += [
+            (label + ("（现分值）" if zh else ", today"), figure(held["auc_before"])),
+            (label + ("（建议分值）" if zh else ", suggested"), figure(held["auc_after"])),
+        ]
+    for label, value in lines:
+        table.add_row(label, value)
+    console.print(table)
+    rules = Table(title="各规则建议分值" if zh else "suggested points by rule")
+    headers = (
+        ("规则", "现分值", "建议分值", "系数", "触发")
+        if zh
+        else ("rule", "points", "suggested", "coefficient", "fired")
+    )
+    for index, name in enumerate(headers):
+        rules.add_column(name, justify="left" if index == 0 else "right", no_wrap=True)
+    for rule in result["rules"]:
+        rules.add_row(
+            rule["name"],
+            f"{rule['points']:g}",
+            f"{rule['suggested']:g}",
+            f"{rule['coefficient']:+.3f}",
+            f"{rule['fired']:,}",
+        )
     console.print(rules)

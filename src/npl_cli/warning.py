@@ -36,6 +36,15 @@ WATCH_FIELDS = (
     "circle_overdue",
 )
 LEVELS = ("red", "amber", "green")
+# the packaged post-loan actions ([watch] actions) in English; a word of the user's own stays
+ACTIONS_EN = {
+    "贷后检查": "post-loan check",
+    "上门走访": "site visit",
+    "补充担保": "more security",
+    "提前催收": "early collection",
+    "压降额度": "cut the limit",
+    "加入重点监控": "close watch",
+}
 BAD_DPD = 30  # a collections "bad": rolling past DPD 30, or NPL
 GUARANTOR = r"^(?P<name>[^（(]*)(?:[（(](?P<id>[^）)]*)[）)])?"
 

@@ -116,6 +116,10 @@ def test_watch_lists_the_performing_book_and_its_backtest_predicts(
                                "officer", "branch", "region"]  # fmt: skip
     assert listed[0]["level"] == "red" and listed[0]["score"] >= listed[-1]["score"]
     assert "上门走访" in listed[0]["suggested_actions"]
+    english = json.loads(run("watch", "-f", "json", "--lang", "en").stdout)[0]
+    assert (
+        english["suggested_actions"] == "site visit, more security, early collection, close watch"
+    )
     by_debtor = json.loads(run("watch", "--by", "debtor", "-f", "json").stdout)
     assert "loans" in by_debtor[0] and len(by_debtor) <= len(listed)
     # calibrate suggests points; written out, they give the back-test the AUC it promised

@@ -1,6 +1,6 @@
 """Nothing on screen is cut ("…"), cropped at the border or split inside a number, date or id,
 at every terminal width from 60 to 260 columns, in both languages: the worklist, the deadlines,
-roll rates, a loan's history and the action list. Each result is computed once; only the
+roll rates, a loan's history, the action list and the warning list. Each result is computed once; only the
 layout runs per width."""
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from typer.testing import CliRunner
 import npl_cli as npl
 from npl_cli.cli.app import app
 from npl_cli.pipeline import loan_history, roll_rates
+from npl_cli.pipeline.watch import watch
 from npl_cli.render.limitation import render_limitation
 from npl_cli.render.rolls import render_rolls
 from npl_cli.render.triage import render_triage
+from npl_cli.render.watch import render_watch
 from npl_cli.render.workspace import render_actions, render_history
 from npl_cli.store import Workspace
 
@@ -64,7 +66,18 @@ def screens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Screen]:
     histories = {
         lang: loan_history(loan, snaps, own, AS_OF, options, lang) for lang in ("zh", "en")
     }
+    watched = {
+        lang: watch(
+            [(pd.Timestamp("2026-10-31"), before), (AS_OF, after)],
+            settings,
+            as_of=AS_OF,
+            by="loan",
+            lang=lang,
+        )
+        for lang in ("zh", "en")
+    }
     return {
+        "watch": lambda c, lang: render_watch(watched[lang], c, lang=lang, mask=False, top=4),
         "triage": lambda c, lang: render_triage(worklist, c, lang=lang, mask=False, top=4),
         "limitation": lambda c, lang: render_limitation(due, c, lang=lang, mask=False, top=4),
         "rolls": lambda c, lang: render_rolls(rolls, c, lang=lang),
@@ -83,7 +96,7 @@ def _render(screen: Screen, width: int | None, lang: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("name", ["triage", "limitation", "rolls", "history", "actions"])
+@pytest.mark.parametrize("name", ["triage", "limitation", "rolls", "history", "actions", "watch"])
 def test_nothing_is_cut_cropped_or_split_at_any_width(
     screens: dict[str, Screen], name: str, lang: str
 ) -> None:

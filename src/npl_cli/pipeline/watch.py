@@ -16,6 +16,7 @@ from npl_cli.debtors import debtor_keys
 from npl_cli.priority import where_text
 from npl_cli.text import join_present
 from npl_cli.warning import (
+    ACTIONS_EN,
     Snapshot,
     backtest,
     backtest_data,
@@ -74,8 +75,10 @@ def watch(
         if parts
         else pa.nulls(len(frame), pa.string())
     )
+    joiner, words = (", ", ACTIONS_EN) if lang == "en" else ("、", {})
     actions = {
-        level: "、".join(listed) for level, listed in settings.data["watch"]["actions"].items()
+        level: joiner.join(words.get(word, word) for word in listed)
+        for level, listed in settings.data["watch"]["actions"].items()
     }
     frame["suggested_actions"] = frame["level"].map(actions)
     if by == "debtor":

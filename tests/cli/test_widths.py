@@ -1,7 +1,7 @@
 """Nothing on screen is cut ("…"), cropped at the border or split inside a number, date or id,
 at every terminal width from 60 to 260 columns, in both languages: the worklist, the deadlines,
-roll rates, a loan's history, the action list and the warning list. Each result is computed once; only the
-layout runs per width."""
+roll rates, a loan's history, the action list and the warning list. Each result is computed
+once; only the layout runs per width."""
 
 from __future__ import annotations
 

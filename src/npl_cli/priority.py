@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from npl_cli.schema import TACTICS
 from npl_cli.settings import PrioritySettings
+from npl_cli.survey import ANSWER_EN
 from npl_cli.text import contains_any, join_present
 
 MINORITY_WORDS = ("少数民族", "宗教", "清真", "禁忌", "minority")
@@ -172,7 +173,7 @@ REASON_WORDS = {
            "blacklist": "失信名单只能经法院公布，银行不得自行公布（个人信息保护法第25条）",
            "stage": "阶段：{stage}", "promise": "承诺 {date} 还款¥{amount}",
            "broken": "违约承诺{count}次", "paid": "快照后已还款¥{amount}",
-           "separator": "；"},
+           "surveyed": "{date} 调研：{answers}", "separator": "；"},
     "en": {"left": "{kind}: {days} days left",
            "expired_claim": "claim time-barred: seek the debtor's signed promise (Art 192)",
            "balance": "balance ¥", "guarantor": "guarantor", "collateral": "collateral",
@@ -184,7 +185,7 @@ REASON_WORDS = {
            "blacklist": "defaulter list only through the court, never the bank's own "
            "(PIPL Art 25)", "stage": "stage: {stage}", "promise": "promised ¥{amount} by {date}",
            "broken": "{count} broken promises", "paid": "paid ¥{amount} since the snapshot",
-           "separator": "; "},
+           "surveyed": "surveyed {date}: {answers}", "separator": "; "},
 }  # fmt: skip
 
 
@@ -267,8 +268,33 @@ def reasons(
         where_text(conditions["minority"], words["minority"]),
         where_text(conditions["after_judgment"], words["blacklist"]),
         *_followup_reasons(unit, words, n, stage_labels or {}),
+        *_survey_reasons(unit, words, lang),
     ]
     return join_present(parts, words["separator"])
+
+
+def _survey_reasons(unit: pd.DataFrame, words: Mapping[str, str], lang: str) -> list[pa.Array]:
+    """The survey behind the type: its date and the willingness and ability found."""
+    if "surveyed_on" not in unit:
+        return []
+    day = np.asarray(unit["surveyed_on"], dtype="datetime64[ns]")
+    english = ANSWER_EN if lang == "en" else {}
+
+    def answers(column: str) -> pa.Array:
+        values = unit[column].astype(object)
+        if english:
+            values = values.map(english).fillna(values)
+        return _strings(values.to_numpy(dtype=object))
+
+    joiner = ", " if lang == "en" else "、"
+    said = join_present([answers("willingness"), answers("ability")], joiner)
+    text = fill(
+        words["surveyed"],
+        len(unit),
+        date=_strings(np.datetime_as_string(day, unit="D")),
+        answers=said,
+    )
+    return [where_text(~np.isnat(day), text)]
 
 
 def _followup_reasons(

@@ -21,6 +21,7 @@ import pandas as pd
 from npl_cli.config import MAX_WORD, MAX_WORDS
 from npl_cli.errors import ConfigError, did_you_mean
 from npl_cli.schema import COLUMN_BY_NAME, DEBTOR_TYPES
+from npl_cli.survey import SURVEY_FIELDS
 from npl_cli.text import contains_any
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "between", "is_null",
@@ -61,7 +62,7 @@ class Rule:
 
 
 def known_fields(extra: Sequence[str] = ()) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((*COLUMN_BY_NAME, *DERIVED_FIELDS, *extra)))
+    return tuple(dict.fromkeys((*COLUMN_BY_NAME, *DERIVED_FIELDS, *SURVEY_FIELDS, *extra)))
 
 
 MAX_DEPTH = 8  # all/any/not nested deeper than this is a mistake, not a rule

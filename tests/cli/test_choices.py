@@ -107,7 +107,13 @@ def test_one_format_option_checked_before_any_work(
     assert run("action", "list", "-o", "a.xlsx").exit_code == 0
     assert (tmp_path / "a.xlsx").stat().st_size > 0
     rules = json.loads(run("rules", "show", "-f", "json").stdout)
-    assert rules[0]["name"] == "lost_contact"
+    assert [r["name"] for r in rules[:5]] == [
+        "survey_refuses_and_moves_assets_or_vanished",
+        "survey_willing_and_able",
+        "survey_willing_not_able",
+        "survey_able_not_willing",
+        "lost_contact",
+    ]  # the survey's rules first
     info = run("workspace")
     assert "snapshots" in info.stdout and not info.stdout.lstrip().startswith("{")
     assert json.loads(run("workspace", "-f", "json").stdout)["snapshots"] == 1

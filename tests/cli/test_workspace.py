@@ -137,10 +137,11 @@ def test_a_schema_1_workspace_is_migrated_on_open(
     )
     old.close()
     with Workspace.open(workspace) as store:
-        assert store.version() == 4
+        assert store.version() == 5
         assert {"voided_at", "voided_by", "void_reason"} <= set(
             store.query("SELECT * FROM actions LIMIT 0").columns
         )
+        assert len(store.survey_answers()) == 0  # schema 5: the survey's table, empty
         day, frame = store.latest()
     assert day == pd.Timestamp("2026-09-30")
     assert list(frame.columns) == ["loan_id", "balance", "maturity_date", "source_file",
@@ -538,7 +539,7 @@ def test_workspace_info_and_export(tmp_path: Path, run: Any, workspace: Path) ->
     info = json.loads(run("workspace", "-f", "json").stdout)
     assert info == {
         "path": str(workspace),
-        "schema_version": 4,
+        "schema_version": 5,
         "snapshots": 1,
         "latest": "2026-10-31",
         "loans_in_latest": 1,

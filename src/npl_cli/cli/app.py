@@ -21,6 +21,7 @@ from npl_cli.cli.rolls import rolls
 from npl_cli.cli.rules import rules_app
 from npl_cli.cli.sample import sample
 from npl_cli.cli.snapshots import snapshots_app
+from npl_cli.cli.survey import survey_app, visits
 from npl_cli.cli.triage import triage
 from npl_cli.cli.watch import watch
 from npl_cli.cli.workspace import workspace_app
@@ -73,6 +74,8 @@ app.command()(history)
 app.command()(rolls)
 app.command()(report)
 app.command()(watch)
+app.add_typer(survey_app, name="survey")
+app.command()(visits)
 app.add_typer(workspace_app, name="workspace")
 
 

@@ -111,6 +111,7 @@ class Source:
     events: pd.DataFrame | None
     as_of: pd.Timestamp
     since: pd.Timestamp | None
+    survey: pd.DataFrame | None = None  # each debtor's latest survey answer (the workspace's)
 
 
 def read_source(
@@ -137,6 +138,7 @@ def read_source(
     from npl_cli.followup import without_log
     from npl_cli.pipeline.source import apply_log
     from npl_cli.store import Workspace, resolve_path
+    from npl_cli.survey import latest_answers
 
     use_workspace = path is None or workspace is not None or snapshot is not None
     if path is not None and snapshot is not None:
@@ -164,9 +166,11 @@ def read_source(
                 f"使用工作区 {store_path} 中 {since:%Y-%m-%d} 的快照",
             )
         actions = store.actions()
+        answers = store.survey_answers()
     day = day if day is not None else pd.Timestamp(date.today())
     frame, events = apply_log(ledger.frame, actions, settings, as_of=day, since=since)
-    return Source(ledger.replace_frame(frame), events, day, since)
+    answers = answers[answers["surveyed_on"] <= day]  # as of the day, like the log
+    return Source(ledger.replace_frame(frame), events, day, since, latest_answers(answers))
 
 
 def as_of_for(given: pd.Timestamp | None, ledger: Ledger, messages: Messages) -> pd.Timestamp:

@@ -183,6 +183,8 @@ def triage(
             top=None if to_screen else top,
             strict_evidence=strict_evidence,
             progress=bars,
+            survey=source.survey,
+            since=source.since,
         )
     messages = Messages(language)
     unit_zh = "户借款人" if by is By.debtor else "笔贷款"

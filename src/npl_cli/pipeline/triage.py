@@ -46,6 +46,7 @@ from npl_cli.schema import (
 )
 from npl_cli.settings import AgingSettings
 from npl_cli.stage import debtor_stages, loan_stages, stage_names
+from npl_cli.survey import SURVEY_FIELDS, with_survey
 from npl_cli.text import contains_any, counted
 
 
@@ -278,8 +279,14 @@ def triage(
     events: pd.DataFrame | None = None,
     strict_evidence: bool = False,
     progress: Progress = QUIET,
+    survey: pd.DataFrame | None = None,
+    since: pd.Timestamp | None = None,
+    extra: Sequence[str] = (),
 ) -> TriageResult:
-    """The prioritised worklist: aging, floors, deadlines, debtor types, tactics, priority."""
+    """The prioritised worklist: aging, floors, deadlines, debtor types, tactics, priority.
+    `survey`: the latest survey answer per debtor (survey.latest_answers), read by the rules
+    (its contact status replaces the ledger's when newer than `since`, the loans' date);
+    `extra`: columns of the working frame to append to the rows (the survey plan's)."""
     step = progress.task(said("computing the worklist (steps)", "计算清收清单（步骤）"), 5)
     if not any(ledger.has(c) for c in ("overdue_since", "dpd", "maturity_date")):
         raise InputError(
@@ -319,7 +326,11 @@ def triage(
     text_fields = [
         c
         for c in TEXT_COLUMNS
-        if c in used or c in FLAG_TEXT or c == "guarantors" or (c == "product" and filters.products)
+        if c in used
+        or c in FLAG_TEXT
+        or c in extra
+        or c == "guarantors"
+        or (c == "product" and filters.products)
     ]
     extra_fields = [c for c in ledger.extra_columns if c in used]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -340,6 +351,7 @@ def triage(
         debtors, _nearest_deadlines(deadlines, debtor_count, debtor), as_of, aging
     )
     debtor_unit["stage"] = stage_names(debtor_stages(loan_stage, debtor, debtor_count))
+    debtor_unit = with_survey(debtor_unit, survey, since=since)
     kinds, names = classify(rules, debtor_unit, as_of)
     debtor_unit["debtor_type"], debtor_unit["rule"] = kinds, names
     step(1)
@@ -353,6 +365,9 @@ def triage(
         )
         unit["stage"] = stage_names(loan_stage)
         unit["debtor_type"], unit["rule"] = kinds[debtor], names[debtor]
+        for column in SURVEY_FIELDS:
+            if column in debtor_unit:
+                unit[column] = debtor_unit[column].to_numpy()[debtor]
         unit["ledger_class"] = unit["ledger_class"] if "ledger_class" in unit else None
         columns = LOAN_COLUMNS
     else:
@@ -364,6 +379,7 @@ def triage(
     unit = unit.reset_index(drop=True)
     unit["priority"] = score(unit, priority_settings)["priority"].to_numpy()
     conditions = flags(unit, priority_settings)
+    unit["minority"] = conditions["minority"]
     unit["tactics"] = tactics(unit, conditions, priority_settings).to_numpy(zero_copy_only=False)
     unit["reasons"] = reasons(
         unit, conditions, lang, DEADLINE_KIND_LABELS[lang], RISK_CLASS_LABELS[lang],
@@ -374,7 +390,8 @@ def triage(
         promise_days=priority_settings.promise_days, lang=lang,
     ).to_numpy(zero_copy_only=False)  # fmt: skip
     step(1)
-    ranked = _ranked(unit[[c for c in columns if c in unit]], ledger_order)
+    wanted = [*columns, *(c for c in extra if c not in columns)]
+    ranked = _ranked(unit[[c for c in wanted if c in unit]], ledger_order)
     if top is not None:
         ranked = ranked.head(top)
     for column in columns:
@@ -385,7 +402,7 @@ def triage(
         ranked[column] = ranked[column].astype(str)
     step(1)
     return TriageResult(
-        rows=ranked[columns],
+        rows=ranked[[*columns, *(c for c in extra if c in ranked and c not in columns)]],
         as_of=as_of,
         by=by,
         notes=notes,

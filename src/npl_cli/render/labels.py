@@ -93,6 +93,33 @@ COLUMN_LABELS = {
         "score": "预警分",
         "level": "预警等级",
         "suggested_actions": "建议贷后措施",
+        # the survey plan and the visits
+        "day": "第几天",
+        "group": "走访片区",
+        "order": "顺序",
+        "mode": "方式",
+        "purpose": "目的",
+        "place": "片区",
+        "clustered": "分布",
+        "places": "片区数",
+        "debtors": "借款人数",
+        "debtors_per_place": "每片区户数",
+        "occupation": "职业",
+        "loan_ids": "借据",
+        "expired_claim": "诉讼时效已届满",
+        "minority": "少数民族",
+        "selected": "选中调研",
+        "to_survey": "调研户数",
+        "plan": "调研计划",
+        "per_officer": "每位客户经理户数",
+        "clustered_at": "集中标准（每片区户数）",
+        "expired_claims": "诉讼时效已届满户数",
+        "unclassified": "待调研",
+        "key": "调研编号",
+        "collateral": "抵质押物",
+        "surveyed_on": "调查日期",
+        "willingness": "还款意愿",
+        "ability": "还款能力",
     },
     "en": {},
 }
@@ -117,6 +144,9 @@ CODE_WORDS_ZH = {
     "call": "电话", "note": "备注",
     # warning levels
     "red": "红色", "amber": "橙色", "green": "绿色",
+    # visit modes, and how debtors lie
+    "team_visit": "群体进攻（组队上门）", "phone_first": "先电话", "clustered": "集中",
+    "scattered": "分散",
 }  # fmt: skip
 
 

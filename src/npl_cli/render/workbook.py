@@ -40,6 +40,8 @@ def for_people(frame: pd.DataFrame, lang: str, *, action_kinds: bool = False) ->
         "stage": stage_label,
         "level": code_label,
         "last_action": code_label,
+        "mode": code_label,
+        "clustered": code_label,
     }
     out = frame.copy()
     for column, translate in words.items():

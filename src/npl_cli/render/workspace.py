@@ -15,7 +15,13 @@ from npl_cli.render.layout import READABLE_TEXT, Card, fits, print_cards
 from npl_cli.render.mask import mask_for_screen
 
 AMOUNTS = {"balance", "amount", "promise_amount"}
-FREE_TEXT = {"basis", "note", "evidence", "method"}  # may wrap; every other value is whole
+FREE_TEXT = {
+    "basis",
+    "note",
+    "evidence",
+    "method",
+    "purpose",
+}  # may wrap; every other value is whole
 
 
 def cell(value: Any, column: str = "") -> str:

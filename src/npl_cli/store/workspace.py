@@ -24,11 +24,12 @@ from npl_cli.config import user_dir
 from npl_cli.errors import InputError, NplError
 from npl_cli.messages import said
 from npl_cli.schema import ACTION_COLUMNS, COLUMNS, REQUIRED
+from npl_cli.survey import STORED as SURVEY_STORED
 
 if TYPE_CHECKING:
     from npl_cli.store.writer import SnapshotWriter
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "date": "DATE", "amount": "DOUBLE",
               "count": "DOUBLE"}  # fmt: skip
 LOAN_COLUMNS = [c.name for c in COLUMNS]
@@ -81,6 +82,18 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE actions ADD COLUMN IF NOT EXISTS voided_at TIMESTAMP",
         "ALTER TABLE actions ADD COLUMN IF NOT EXISTS voided_by VARCHAR",
         "ALTER TABLE actions ADD COLUMN IF NOT EXISTS void_reason VARCHAR",
+    ],
+    # Survey answers brought back from the forms: every import kept (the history), the same
+    # answer twice is one.
+    5: [
+        "CREATE SEQUENCE IF NOT EXISTS survey_ids START 1",
+        """CREATE TABLE IF NOT EXISTS survey_answers (
+           id BIGINT DEFAULT nextval('survey_ids') PRIMARY KEY, fingerprint VARCHAR UNIQUE,
+           key VARCHAR, plan VARCHAR, debtor_key VARCHAR NOT NULL, survey_contact VARCHAR,
+           willingness VARCHAR, ability VARCHAR, survey_reason VARCHAR, assets_found VARCHAR,
+           third_party_help VARCHAR, surveyed_on DATE NOT NULL, surveyor VARCHAR,
+           survey_note VARCHAR, source_file VARCHAR, source_row BIGINT,
+           recorded_at TIMESTAMP)""",
     ],
 }
 
@@ -379,6 +392,35 @@ class Workspace:
             self.connection.unregister("incoming")
         return added, len(actions) - added
 
+    # --- survey answers ------------------------------------------------------------------------
+
+    def add_survey(self, answers: pd.DataFrame, source: str) -> tuple[int, int]:
+        """Record survey answers; the same answer twice (from any file) is one. Returns
+        (added, already there)."""
+        incoming = answers.reindex(columns=[*SURVEY_STORED, "source_row"]).copy()
+        incoming["fingerprint"] = _hashes(incoming.reindex(columns=list(SURVEY_STORED)))
+        incoming = incoming.drop_duplicates("fingerprint")
+        incoming["source_file"] = source
+        incoming = incoming.astype(object).where(incoming.notna(), None)
+        columns = ", ".join([*SURVEY_STORED, "source_file", "source_row", "fingerprint"])
+        with self.transaction():
+            self.connection.register("incoming", incoming)
+            before = self._count("survey_answers")
+            self._run(
+                f"INSERT INTO survey_answers ({columns}, recorded_at) "
+                f"SELECT {columns.replace('surveyed_on', 'surveyed_on::DATE')}, now() "
+                "FROM incoming WHERE fingerprint NOT IN (SELECT fingerprint FROM survey_answers)"
+            )
+            added = self._count("survey_answers") - before
+            self.connection.unregister("incoming")
+        return added, len(answers) - added
+
+    def survey_answers(self) -> pd.DataFrame:
+        """Every survey answer recorded, as recorded (oldest first), dates as datetime64."""
+        frame = self.query("SELECT * EXCLUDE (fingerprint) FROM survey_answers ORDER BY id")
+        frame["surveyed_on"] = pd.to_datetime(frame["surveyed_on"]).astype("datetime64[ns]")
+        return frame
+
     def loan_snapshots(self, loan_id: str) -> pd.DataFrame:
         """One loan in every snapshot that holds it (as_of, file, then its columns), oldest
         first, dates as datetime64[ns]."""
@@ -454,7 +496,7 @@ class Workspace:
         )
         return int(row[0]) if row else 0
 
-    TABLES = ("snapshots", "loans", "loan_extras", "rejects", "actions")
+    TABLES = ("snapshots", "loans", "loan_extras", "rejects", "actions", "survey_answers")
 
     def export_parquet(self, folder: Path) -> list[Path]:
         """Every table as a Parquet file in `folder` (each written beside, then renamed)."""
@@ -508,6 +550,9 @@ def _absent_columns(table: pa.Table, recorded: list[str] | None) -> list[str]:
 
 def fingerprints(actions: pd.DataFrame) -> np.ndarray:
     """A stable identity per action from all its fields (vectorised hashing)."""
-    normal = actions.reindex(columns=ACTION_COLUMNS).astype(str)
-    hashed = pd.util.hash_pandas_object(normal, index=False).to_numpy()
+    return _hashes(actions.reindex(columns=ACTION_COLUMNS))
+
+
+def _hashes(rows: pd.DataFrame) -> np.ndarray:
+    hashed = pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy()
     return np.char.mod("%016x", hashed.astype(np.uint64))

@@ -1,7 +1,7 @@
 """Nothing on screen is cut ("…"), cropped at the border or split inside a number, date or id,
 at every terminal width from 60 to 260 columns, in both languages: the worklist, the deadlines,
-roll rates, a loan's history, the action list and the warning list. Each result is computed
-once; only the layout runs per width."""
+roll rates, a loan's history, the action list, the warning list, the survey plan and the
+visits. Each result is computed once; only the layout runs per width."""
 
 from __future__ import annotations
 
@@ -20,9 +20,12 @@ from typer.testing import CliRunner
 import npl_cli as npl
 from npl_cli.cli.app import app
 from npl_cli.pipeline import loan_history, roll_rates
+from npl_cli.pipeline.survey import survey_plan, visit_plan
+from npl_cli.pipeline.triage import TriageFilters
 from npl_cli.pipeline.watch import watch
 from npl_cli.render.limitation import render_limitation
 from npl_cli.render.rolls import render_rolls
+from npl_cli.render.survey import render_plan, render_visits
 from npl_cli.render.triage import render_triage
 from npl_cli.render.watch import render_watch
 from npl_cli.render.workspace import render_actions, render_history
@@ -76,7 +79,19 @@ def screens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Screen]:
         )
         for lang in ("zh", "en")
     }
+    planned = {
+        lang: visit_plan(ledger, settings, as_of=AS_OF, filters=TriageFilters(), days=1,
+                         per_day=1, lang=lang)
+        for lang in ("zh", "en")
+    }  # fmt: skip
+    surveyed = {
+        lang: survey_plan(ledger, settings, as_of=AS_OF, filters=TriageFilters(),
+                          per_officer=1, lang=lang)
+        for lang in ("zh", "en")
+    }  # fmt: skip
     return {
+        "visits": lambda c, lang: render_visits(planned[lang].head(6), c, lang=lang, mask=False),
+        "survey": lambda c, lang: render_plan(surveyed[lang], c, lang=lang, mask=False, top=4),
         "watch": lambda c, lang: render_watch(watched[lang], c, lang=lang, mask=False, top=4),
         "triage": lambda c, lang: render_triage(worklist, c, lang=lang, mask=False, top=4),
         "limitation": lambda c, lang: render_limitation(due, c, lang=lang, mask=False, top=4),
@@ -96,7 +111,9 @@ def _render(screen: Screen, width: int | None, lang: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("name", ["triage", "limitation", "rolls", "history", "actions", "watch"])
+@pytest.mark.parametrize(
+    "name", ["triage", "limitation", "rolls", "history", "actions", "watch", "visits", "survey"]
+)
 def test_nothing_is_cut_cropped_or_split_at_any_width(
     screens: dict[str, Screen], name: str, lang: str
 ) -> None:

@@ -64,6 +64,13 @@ VILLAGE = r"([^\s省市县区镇乡,，]{1,10}?(?:村|社区|屯))"
 TOWNSHIP = r"([^\s省市县区,，]{1,10}?(?:镇|乡|街道))"
 
 
+def text_of(rows: pd.DataFrame, column: str) -> pd.Series:
+    """A text column with missing as "" (all "" when the ledger lacks it)."""
+    if column not in rows:
+        return pd.Series("", index=rows.index, dtype="string")
+    return rows[column].astype("string").fillna("")
+
+
 def debtor_keys_of(rows: pd.DataFrame) -> pd.Series:
     """The debtor's key on a form: the ID number (upper case), else `名:` and the name."""
     ids = (
@@ -77,9 +84,7 @@ def debtor_keys_of(rows: pd.DataFrame) -> pd.Series:
 def places(rows: pd.DataFrame) -> pd.Series:
     """Where a debtor lives, as finely as the ledger says: region and the village (or the
     township) its address names, else the region alone."""
-    region = rows["region"].astype("string").fillna("") if "region" in rows else None
-    if region is None:
-        region = pd.Series("", index=rows.index, dtype="string")
+    region = text_of(rows, "region")
     if "address" not in rows:
         return region.astype(object)
     address = rows["address"].astype("string")
@@ -95,7 +100,7 @@ def clustering(rows: pd.DataFrame, clustered_at: float) -> pd.DataFrame:
     field trip meets several) or scattered (phone first); most debtors first."""
     frame = pd.DataFrame(
         {
-            "region": rows["region"].astype("string").fillna("") if "region" in rows else "",
+            "region": text_of(rows, "region"),
             "place": places(rows),
             "balance": rows["balance"].to_numpy(dtype=float),
         }
@@ -117,9 +122,7 @@ def clustering(rows: pd.DataFrame, clustered_at: float) -> pd.DataFrame:
 def selection(rows: pd.DataFrame, per_officer: int) -> pd.DataFrame:
     """Whom to survey: per officer, unclassified debtors first, then by rank (priority),
     `per_officer` at most; in officer order, then that order."""
-    officer = rows["officer"].astype("string").fillna("") if "officer" in rows else None
-    if officer is None:
-        officer = pd.Series("", index=rows.index, dtype="string")
+    officer = text_of(rows, "officer")
     classified = (rows["debtor_type"].to_numpy(dtype=object) != "unclassified").astype(int)
     order = np.lexsort((rows["rank"].to_numpy(), classified, officer.to_numpy(dtype=object)))
     ordered = rows.iloc[order]

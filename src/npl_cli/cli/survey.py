@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from npl_cli.cli.loading import Source
     from npl_cli.config import Settings
     from npl_cli.pipeline import TriageFilters
+    from npl_cli.pipeline.survey import SurveyPlan
 
 survey_app = typer.Typer(
     help="The survey loop (调研流程): plan whom to survey, write the forms, import the answers.",
@@ -100,6 +101,28 @@ def _source(
                            progress=bars)  # fmt: skip
 
 
+def _plan(
+    source: Source,
+    settings: Settings,
+    filters: TriageFilters,
+    per_officer: int | None,
+    language: str,
+) -> SurveyPlan:
+    from npl_cli.pipeline.survey import survey_plan
+
+    return survey_plan(
+        source.ledger,
+        settings,
+        as_of=source.as_of,
+        filters=filters,
+        per_officer=per_officer or int(settings.data["survey"]["per_officer"]),
+        events=source.events,
+        survey=source.survey,
+        since=source.since,
+        lang=language,
+    )
+
+
 @survey_app.command("plan")
 @handle_errors
 def plan(
@@ -131,7 +154,6 @@ def plan(
     from npl_cli.config import load_settings
     from npl_cli.errors import UsageError
     from npl_cli.export import write_book, write_json_object
-    from npl_cli.pipeline.survey import survey_plan
     from npl_cli.render.console import stdout_console
     from npl_cli.render.survey import plan_book, plan_json, render_plan
 
@@ -143,17 +165,8 @@ def plan(
     source = _source(ledger, settings, as_of=as_of, snapshot=snapshot, workspace=workspace,
                      wait=wait, output=output, language=language, sheet=sheet,
                      header_row=header_row, encoding=encoding)  # fmt: skip
-    made = survey_plan(
-        source.ledger,
-        settings,
-        as_of=source.as_of,
-        filters=_filters(settings, region, customer_type, band, officer, branch),
-        per_officer=per_officer or int(settings.data["survey"]["per_officer"]),
-        events=source.events,
-        survey=source.survey,
-        since=source.since,
-        lang=language,
-    )
+    filters = _filters(settings, region, customer_type, band, officer, branch)
+    made = _plan(source, settings, filters, per_officer, language)
     if chosen is Format.table:
         render_plan(made, stdout_console(), lang=language, mask=not no_mask, top=top)
     elif chosen is Format.json:
@@ -193,7 +206,6 @@ def forms(
     from npl_cli.cli.output import safe_name
     from npl_cli.config import load_settings
     from npl_cli.errors import UsageError
-    from npl_cli.pipeline.survey import survey_plan
     from npl_cli.render.console import Messages
     from npl_cli.render.forms import write_forms
 
@@ -204,17 +216,8 @@ def forms(
     source = _source(ledger, settings, as_of=as_of, snapshot=snapshot, workspace=workspace,
                      wait=wait, output=None, language=language, sheet=sheet,
                      header_row=header_row, encoding=encoding)  # fmt: skip
-    made = survey_plan(
-        source.ledger,
-        settings,
-        as_of=source.as_of,
-        filters=_filters(settings, region, customer_type, band, officer, branch),
-        per_officer=per_officer or int(settings.data["survey"]["per_officer"]),
-        events=source.events,
-        survey=source.survey,
-        since=source.since,
-        lang=language,
-    )
+    filters = _filters(settings, region, customer_type, band, officer, branch)
+    made = _plan(source, settings, filters, per_officer, language)
     messages = Messages(language)
     if made.selected.empty:
         messages.say(

@@ -16,7 +16,7 @@ from npl_cli.pipeline.limitation import deadline_settings
 from npl_cli.pipeline.triage import TriageFilters, triage
 from npl_cli.priority import where_text
 from npl_cli.schema import DEADLINE_KIND_LABELS
-from npl_cli.survey import clustering, debtor_keys_of, loan_lists, places, selection
+from npl_cli.survey import clustering, debtor_keys_of, loan_lists, places, selection, text_of
 from npl_cli.text import join_present
 
 # what the plan, the forms and the visits read besides the worklist's columns
@@ -96,9 +96,10 @@ def survey_plan(
     picked = selection(rows, per_officer)
     picked["place"] = places(picked)
     dense = dict(zip(regions["region"], regions["clustered"], strict=True))
-    region = picked["region"].astype("string").fillna("") if "region" in picked else ""
     picked["clustered"] = np.where(
-        pd.Series(region).map(dense).fillna(False).to_numpy(dtype=bool), "clustered", "scattered"
+        text_of(picked, "region").map(dense).fillna(False).to_numpy(dtype=bool),
+        "clustered",
+        "scattered",
     )
     plan = f"{as_of:%Y-%m-%d}"
     keys = debtor_keys_of(picked)
@@ -148,8 +149,7 @@ def _worklist(
 
 def _groups(rows: pd.DataFrame) -> pd.DataFrame:
     """Debtors and balance by customer group (公司法人, 小微商户, 涉农户, 个人) and occupation."""
-    keys = [rows[c].astype("string").fillna("") if c in rows else pd.Series("", index=rows.index)
-            for c in ("customer_type", "occupation")]  # fmt: skip
+    keys = [text_of(rows, c) for c in ("customer_type", "occupation")]
     grouped = rows["balance"].groupby([keys[0].to_numpy(), keys[1].to_numpy()], sort=False)
     out = pd.DataFrame({"debtors": grouped.size(), "balance": grouped.sum().round(2)})
     out.index.names = ["customer_type", "occupation"]
@@ -157,14 +157,13 @@ def _groups(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _officers(rows: pd.DataFrame, picked: pd.DataFrame) -> pd.DataFrame:
-    officer = rows["officer"].astype("string").fillna("") if "officer" in rows else None
-    officer = officer if officer is not None else pd.Series("", index=rows.index)
+    officer = text_of(rows, "officer")
     unclassified = rows["debtor_type"].to_numpy(dtype=object) == "unclassified"
     out = pd.DataFrame(
         {
             "debtors": officer.value_counts(sort=False),
             "unclassified": officer[unclassified].value_counts(sort=False),
-            "selected": picked["officer"].astype("string").fillna("").value_counts(sort=False),
+            "selected": text_of(picked, "officer").value_counts(sort=False),
         }
     )
     out = out.fillna(0).astype(int).rename_axis("officer").reset_index()
@@ -209,8 +208,7 @@ def visit_plan(
     place is phoned first."""
     rows = _worklist(ledger, settings, as_of, filters, events, survey, since, lang)
     config = settings.data["survey"]
-    officer = rows["officer"].astype("string").fillna("") if "officer" in rows else None
-    officer = officer if officer is not None else pd.Series("", index=rows.index, dtype="string")
+    officer = text_of(rows, "officer")
     group = places(rows)
     pair = officer.astype(object) + "\x00" + pd.Series(group, index=rows.index).astype(object)
     size = pair.map(pair.value_counts()).to_numpy()

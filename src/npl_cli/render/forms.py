@@ -14,7 +14,7 @@ import pandas as pd
 
 from npl_cli.export import OutputError, atomic_path
 from npl_cli.pipeline.survey import MINORITY_NOTE, SurveyPlan, deadline_text
-from npl_cli.survey import ANSWERS, DATE_HEADER, KEY_HEADER
+from npl_cli.survey import ANSWERS, DATE_HEADER, KEY_HEADER, text_of
 
 FORM_SHEET = "调研表"
 GUIDE_SHEET = "填表说明"
@@ -72,7 +72,7 @@ def write_forms(
     """One workbook per officer in `folder`, named 调研表-OFFICER.xlsx (`name_of` makes the
     name safe); returns (officer, rows, path) per file."""
     rows = form_rows(plan)
-    officers = plan.selected["officer"].astype("string").fillna("").to_numpy(dtype=object)
+    officers = text_of(plan.selected, "officer").to_numpy(dtype=object)
     written = []
     for officer in pd.unique(officers):
         mine = rows[officers == officer].reset_index(drop=True)

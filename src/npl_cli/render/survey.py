@@ -13,6 +13,7 @@ from npl_cli.render.labels import code_label, column_label, type_label
 from npl_cli.render.mask import mask_for_screen
 from npl_cli.render.workbook import for_people
 from npl_cli.render.workspace import print_frame
+from npl_cli.survey import text_of
 
 SCREEN_SELECTED = ["order", "officer", "debtor_name", "place", "clustered", "band", "dpd",
                    "balance", "debtor_type", "expired_claim", "minority"]  # fmt: skip
@@ -114,7 +115,7 @@ def plan_book(plan: SurveyPlan, lang: str) -> dict[str, Sheet]:
 def visits_book(frame: pd.DataFrame, lang: str) -> dict[str, Sheet]:
     """A sheet per officer, print-ready."""
     sheets: dict[str, Sheet] = {}
-    officers = frame["officer"].astype("string").fillna("")
+    officers = text_of(frame, "officer")
     wrapped = frozenset({column_label(c, lang) for c in ("purpose", "note", "address")})
     for officer in pd.unique(officers.to_numpy(dtype=object)):
         mine = frame[(officers == officer).to_numpy()]

@@ -28,7 +28,7 @@ PATHS = {
 HEAVY = ("pandas", "numpy", "pyarrow", "duckdb")
 PROBE = """
 import sys
-from npl_cli.cli.app import main
+from npl_cli.cli.start import main
 sys.argv = ["npl", *sys.argv[1:]]
 try:
     main()

@@ -1,3 +1,3 @@
-from npl_cli.cli.app import main
+from npl_cli.cli.start import main
 
 main()

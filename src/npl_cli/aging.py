@@ -7,7 +7,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from npl_cli.messages import said
+from npl_cli.messages import Said, said, tally
 from npl_cli.schema import LEDGER_CLASS_WORDS, NPL_CLASSES, RISK_CLASSES
 from npl_cli.settings import AgingSettings, Floors
 from npl_cli.text import contains_any, counted
@@ -27,29 +27,31 @@ def days_past_due(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[np.ndarray,
         stated = frame["dpd"].to_numpy(dtype=float)
         use = np.isnan(dpd) & ~np.isnan(stated)
         if (use & (stated > 0)).any():
-            taken = int((use & (stated > 0)).sum())
-            notes.append(
-                said(
-                    f"DPD taken from the ledger's 逾期天数 for {taken:,} overdue loans (no "
-                    "overdue start date)",
-                    f"{taken:,} 笔逾期贷款无逾期起始日，逾期天数取自台账的“逾期天数”列",
-                )
-            )
+            notes.append(tally("dpd_stated", int((use & (stated > 0)).sum()), _dpd_stated))
         dpd = np.where(use, stated, dpd)
     if "maturity_date" in frame:
         maturity = np.asarray(frame["maturity_date"], "datetime64[ns]").astype("datetime64[D]")
         past_due = ~np.isnat(maturity) & (maturity < today) & (frame["balance"].to_numpy() > 0)
         use = np.isnan(dpd) & past_due
         if use.any():
-            notes.append(
-                said(
-                    f"DPD counted from the maturity date for {counted(int(use.sum()), 'loan')} "
-                    "(no overdue start or 逾期天数)",
-                    f"{int(use.sum()):,} 笔贷款无逾期起始日和逾期天数，逾期天数从到期日起算",
-                )
-            )
+            notes.append(tally("dpd_from_maturity", int(use.sum()), _dpd_from_maturity))
         dpd = np.where(use, (today - maturity).astype(np.float64), dpd)
     return np.clip(np.nan_to_num(dpd, nan=0.0), 0, None).astype(np.int64), notes
+
+
+def _dpd_stated(taken: int) -> Said:
+    return said(
+        f"DPD taken from the ledger's 逾期天数 for {taken:,} overdue loans (no overdue start date)",
+        f"{taken:,} 笔逾期贷款无逾期起始日，逾期天数取自台账的“逾期天数”列",
+    )
+
+
+def _dpd_from_maturity(count: int) -> Said:
+    return said(
+        f"DPD counted from the maturity date for {counted(count, 'loan')} (no overdue start "
+        "or 逾期天数)",
+        f"{count:,} 笔贷款无逾期起始日和逾期天数，逾期天数从到期日起算",
+    )
 
 
 def bands(dpd: np.ndarray, settings: AgingSettings) -> pd.Categorical[str]:

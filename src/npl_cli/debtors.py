@@ -31,6 +31,14 @@ NEAREST = ("open_promise_date", ("open_promise_amount", "open_promise_method"))
 LATEST = ("last_action_date", ("last_action",))
 
 
+KEY_COLUMNS = (("debtor_id", "ID number"), ("debtor_name", "debtor name"), ("loan_id", "loan id"))
+
+
+def _key_values(frame: pd.DataFrame, column: str) -> pd.Series:
+    values = frame[column].astype("string").str.strip()
+    return values.str.upper() if column == "debtor_id" else values
+
+
 def debtor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     """A code per loan naming its debtor, and what the key is: the normalised ID number
     (credit code, customer number), else the name, else the loan itself."""
@@ -38,16 +46,10 @@ def debtor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     codes = np.full(n, -1, dtype=np.int64)
     taken = 0
     sources = []
-    for column, label in (
-        ("debtor_id", "ID number"),
-        ("debtor_name", "debtor name"),
-        ("loan_id", "loan id"),
-    ):
+    for column, label in KEY_COLUMNS:
         if column not in frame:
             continue
-        values = frame[column].astype("string").str.strip()
-        if column == "debtor_id":
-            values = values.str.upper()
+        values = _key_values(frame, column)
         open_rows = codes < 0
         found, _ = pd.factorize(values.where(open_rows, None))
         use = open_rows & (found >= 0)
@@ -59,6 +61,33 @@ def debtor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
             break
     source = sources[0] if len(sources) == 1 else ", else ".join(sources)
     return codes, source
+
+
+def debtor_key_text(frame: pd.DataFrame) -> pd.Series:
+    """The debtor key as one text per loan ("I:" ID number, else "N:" name, else "L:" loan
+    id): what the dask engine shuffles on, so that a debtor's loans meet in one partition."""
+    key = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for column, _ in KEY_COLUMNS:
+        if column in frame:
+            key = key.fillna(column[0].upper() + ":" + _key_values(frame, column))
+    return key
+
+
+def debtor_order(
+    frame: pd.DataFrame, codes: np.ndarray, positions: np.ndarray, count: int
+) -> np.ndarray:
+    """A sort key per debtor in debtor_keys' code order: what keys the debtor (ID number,
+    name, loan id), then its first loan's place in the whole ledger. A part of the ledger
+    orders its debtors as the whole does."""
+    block = np.full(len(frame), len(KEY_COLUMNS) - 1, dtype=np.int64)
+    for i, (column, _) in reversed(list(enumerate(KEY_COLUMNS))):
+        if column in frame:
+            block[_key_values(frame, column).notna().to_numpy()] = i
+    first = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, codes, np.asarray(positions, dtype=np.int64))
+    kind = np.zeros(count, dtype=np.int64)
+    kind[codes] = block
+    return (kind << 40) + first
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import codecs
 import json
 import math
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -28,7 +27,6 @@ from npl_cli.messages import said
 from npl_cli.progress import QUIET, Advance, Progress, ignore
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_RE = "^(?:" + "|".join(re.escape(prefix) for prefix in FORMULA_PREFIXES) + ")"
 MACHINE_FORMATS = ("csv", "json", "jsonl", "xlsx")
 
 
@@ -148,9 +146,14 @@ def defuse_arrow(table: pa.Table) -> pa.Table:
     """Text cells that a spreadsheet would run as formulas get a leading apostrophe; other
     columns are left as they are. Every CSV npl writes goes through this."""
     columns = []
+    prefixes = pa.array(FORMULA_PREFIXES)
     for column in table.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA_RE), False)
+            first = pc.utf8_slice_codeunits(column, 0, 1)  # every prefix is one character
+            risky = pc.fill_null(pc.is_in(first, value_set=prefixes.cast(column.type)), False)
+            if not pc.any(risky).as_py():  # the usual case: nothing to change, nothing copied
+                columns.append(column)
+                continue
             column = pc.if_else(
                 risky,
                 pc.binary_join_element_wise(

@@ -32,7 +32,7 @@ def classified(frame: pd.DataFrame, as_of: pd.Timestamp, aging: AgingSettings) -
     return finish_classes(aged, floors)
 
 
-def _ratio(part: float, whole: float) -> float | None:
+def ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
@@ -58,8 +58,8 @@ def size_and_quality(loans: pd.DataFrame) -> dict[str, Any]:
         "loans": len(loans),
         "balance": round(total, 2),
         "npl": {
-            "ledger": {"balance": ledger_npl, "ratio": _ratio(ledger_npl, total)},
-            "floor": {"balance": floor_npl, "ratio": _ratio(floor_npl, total)},
+            "ledger": {"balance": ledger_npl, "ratio": ratio(ledger_npl, total)},
+            "floor": {"balance": floor_npl, "ratio": ratio(floor_npl, total)},
         },
         "unclassified_by_ledger": {
             "loans": int((ledger < 0).sum()),
@@ -90,9 +90,9 @@ def breakdown(loans: pd.DataFrame, column: str) -> list[dict[str, Any]]:
     return [
         {"value": str(name), "loans": int(row.loans), "balance": round(float(row.balance), 2),
          "npl_ledger_balance": round(float(row.ledger), 2),
-         "npl_ledger_ratio": _ratio(float(row.ledger), float(row.balance)),
+         "npl_ledger_ratio": ratio(float(row.ledger), float(row.balance)),
          "npl_floor_balance": round(float(row.floor), 2),
-         "npl_floor_ratio": _ratio(float(row.floor), float(row.balance))}
+         "npl_floor_ratio": ratio(float(row.floor), float(row.balance))}
         for name, row in table.iterrows()
     ]  # fmt: skip
 
@@ -161,7 +161,7 @@ def _cohort(
         "start_balance": _money(start[cohort]),
         "reduced": _money(reduced[cohort]),
         "moved_worse": round(moved, 2),
-        "rate": _ratio(moved, base) if base > 0 else None,
+        "rate": ratio(moved, base) if base > 0 else None,
     }
 
 
@@ -181,8 +181,8 @@ def provisions(
         "rates": dict(rates),
         "required": required,
         "held": held,
-        "loan_provision_ratio": _ratio(measured_on, total),
-        "coverage_ratio": _ratio(measured_on, npl_balance),
+        "loan_provision_ratio": ratio(measured_on, total),
+        "coverage_ratio": ratio(measured_on, npl_balance),
     }
 
 
@@ -247,7 +247,7 @@ def collections(
         "payments": len(payments),
         "overdue_balance_reduced": _money(fell[overdue & found]),
         "overdue_balance_gone": _money(start_balance[overdue & ~found]),
-        "cure_rate": _ratio(float(cured.sum()), float(overdue.sum())),
+        "cure_rate": ratio(float(cured.sum()), float(overdue.sum())),
         "cured_loans": int(cured.sum()),
         "overdue_loans_at_start": int(overdue.sum()),
         "promises": {

@@ -4,6 +4,9 @@ user's `--lang` asks for."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Iterable, Sequence
+
 NOTE = {"zh": "提示：", "en": "note: "}
 ERROR = {"zh": "npl：错误：", "en": "npl: error: "}
 
@@ -21,6 +24,50 @@ class Said(str):
 
 def said(en: str, zh: str) -> Said:
     return Said(en, zh)
+
+
+class Tally(Said):
+    """A note that counts something: notes of the parts of one ledger (the dask engine's
+    partitions) with the same `key` add up to one note of the whole."""
+
+    key: str
+    number: int
+    make: Callable[[int], Said]
+    combine: Callable[[int, int], int]
+
+
+def tally(
+    key: str,
+    count: int,
+    make: Callable[[int], Said],
+    combine: Callable[[int, int], int] = operator.add,
+) -> Tally:
+    """`make(count)`, remembering how to say another count and how two parts' counts combine
+    (added, or `operator.or_` for a set of flags). `make` may say nothing (an empty text)."""
+    made = make(count)
+    note = Tally(str(made), made.zh)
+    note.key, note.number, note.make, note.combine = key, count, make, combine
+    return note
+
+
+def merged_notes(parts: Iterable[Sequence[str]]) -> list[str]:
+    """The notes of several parts as the notes of their whole, in order of first appearance:
+    tallies with one key combined, other notes said once, empty notes dropped."""
+    order: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for notes in parts:
+        for note in notes:
+            if isinstance(note, Tally):
+                key = f"tally:{note.key}"
+                counts[key] = (
+                    note.combine(counts[key], note.number) if key in counts else note.number
+                )
+            else:
+                key = f"text:{note}"
+            order.setdefault(key, note)
+    said_ = [note.make(counts[key]) if isinstance(note, Tally) else note
+             for key, note in order.items()]  # fmt: skip
+    return [note for note in said_ if note]
 
 
 def in_lang(text: str, lang: str) -> str:

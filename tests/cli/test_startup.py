@@ -11,13 +11,15 @@ import pytest
 
 PROBE = """
 import sys
-from npl_cli.cli.app import main
+from npl_cli.cli.start import main
 sys.argv = ["npl", *sys.argv[1:]]
 try:
     main()
 except SystemExit:
     pass
-print("heavy:" + ",".join(m for m in ("pandas", "numpy", "pyarrow", "duckdb") if m in sys.modules))
+heavy = ("pandas", "numpy", "pyarrow", "duckdb", "pydantic")
+print("heavy:" + ",".join(m for m in heavy if m in sys.modules))
+print("typer:" + str("typer" in sys.modules))
 """
 COMPLETE = {"_NPL_COMPLETE": "complete_bash", "COMP_CWORD": "1", "COMP_WORDS": "npl tr"}
 
@@ -42,6 +44,7 @@ def test_help_version_and_completion_stay_light(
         text=True,
         check=True,
     )
-    *screen, last = done.stdout.splitlines()
-    assert last == "heavy:"
+    *screen, heavy, typer = done.stdout.splitlines()
+    assert heavy == "heavy:"
     assert shown in "\n".join(screen)
+    assert typer == ("typer:False" if args == ["--version"] else "typer:True")

@@ -15,7 +15,6 @@ from npl_cli.cli.history import history
 from npl_cli.cli.inspect import inspect
 from npl_cli.cli.limitation import limitation
 from npl_cli.cli.load import load
-from npl_cli.cli.memory import keep_freed_memory
 from npl_cli.cli.report import report
 from npl_cli.cli.rolls import rolls
 from npl_cli.cli.rules import rules_app
@@ -56,8 +55,6 @@ def root(
     ] = False,
 ) -> None:
     """npl: the asset-preservation desk's toolkit."""
-    if not _asks_for_help(sys.argv[1:]):  # help and completion stay light: no Arrow
-        keep_freed_memory()
     if debug:
         os.environ["NPL_DEBUG"] = "1"
 
@@ -77,12 +74,6 @@ app.command()(watch)
 app.add_typer(survey_app, name="survey")
 app.command()(visits)
 app.add_typer(workspace_app, name="workspace")
-
-
-def _asks_for_help(args: list[str]) -> bool:
-    return any(arg in ("-h", "--help") for arg in args) or any(
-        name.endswith("_COMPLETE") for name in os.environ
-    )
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

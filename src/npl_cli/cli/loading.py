@@ -7,6 +7,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ from npl_cli.config import Settings, load_settings
 from npl_cli.errors import UsageError
 from npl_cli.export import write_frame
 from npl_cli.ledger import Ledger, OwnDate, load_ledger
+from npl_cli.ledger.parts import joined, part_paths, read_part
 from npl_cli.progress import QUIET, Progress
 from npl_cli.render.console import Messages, progress_bars
 from npl_cli.render.workbook import for_people
@@ -49,22 +51,32 @@ def read_ledger(
 ) -> Ledger:
     """The ledger, with what the reader noticed said on stderr; bars on a terminal (the
     caller's `progress`, else their own)."""
-    check_outputs(output, inputs=[path], rejects=rejects)
+    parts = part_paths(path)
+    check_outputs(output, inputs=parts or [path], rejects=rejects)
     settings = settings or load_settings(config)
-    messages = Messages(lang)
     with ExitStack() as stack:
         bars = progress or stack.enter_context(progress_bars(lang))
-        ledger = load_ledger(
-            path,
-            columns=settings.columns,
-            sheet=sheet,
-            header_row=header_row,
-            encoding=encoding,
-            check_ids=check_ids,
-            on_rows=on_rows,
-            progress=bars,
-            on_date=on_date,
-        )
+        options: dict[str, Any] = {
+            "columns": settings.columns, "sheet": sheet, "header_row": header_row,
+            "encoding": encoding, "check_ids": check_ids, "progress": bars,
+        }  # fmt: skip
+        if parts is None:
+            ledger = load_ledger(path, on_rows=on_rows, on_date=on_date, **options)
+        else:  # a ledger in parts: read one by one and joined in name order
+            ledger = joined([read_part(part, **options) for part in parts], str(path))
+            if on_date is not None:
+                on_date(ledger.own_date)
+            if on_rows is not None:
+                on_rows(ledger.frame)
+    tell_ledger(ledger, path, check_ids=check_ids, rejects=rejects, lang=lang)
+    return ledger
+
+
+def tell_ledger(
+    ledger: Ledger, path: Path, *, check_ids: bool, rejects: Path | None, lang: str
+) -> None:
+    """What the reader noticed, on stderr, and the rejected rows to --rejects."""
+    messages = Messages(lang)
     if ledger.sheet is not None and not check_ids:  # inspect shows the sheet in its report
         skipped = ", ".join(ledger.skipped_sheets)
         messages.note(
@@ -89,7 +101,6 @@ def read_ledger(
         )
     if rejects is not None:
         write_rejects(ledger, rejects, lang)
-    return ledger
 
 
 def write_rejects(ledger: Ledger, path: Path, lang: str = "en") -> None:

@@ -10,10 +10,25 @@ from npl_cli.deadlines.enforcement import enforcement_rows
 from npl_cli.deadlines.events import borrower_events, ledger_events, with_positions
 from npl_cli.deadlines.guarantee import guarantee_rows
 from npl_cli.deadlines.table import Deadlines, build_table
-from npl_cli.messages import said
+from npl_cli.messages import Said, said, tally
 from npl_cli.periods import rest_calendar
 from npl_cli.settings import DeadlineSettings
 from npl_cli.text import counted
+
+
+def _paid_off(paid: int) -> Said:
+    return said(
+        f"{counted(paid, 'loan')} with no balance outstanding: no deadlines",
+        f"{paid:,} 笔贷款已无余额：不计算期限",
+    )
+
+
+def _no_claim_start(unknown: int) -> Said:
+    return said(
+        f"claim limitation not computed for {counted(unknown, 'loan')}: no maturity date, "
+        "acceleration date or overdue start",
+        f"{unknown:,} 笔贷款无到期日、提前到期日或逾期起始日：未计算诉讼时效",
+    )
 
 
 def compute_deadlines(
@@ -33,24 +48,11 @@ def compute_deadlines(
     notes: list[str] = []
     live = loans["balance"].to_numpy(dtype=float) > 0
     if (~live).any():
-        paid = int((~live).sum())
-        notes.append(
-            said(
-                f"{counted(paid, 'loan')} with no balance outstanding: no deadlines",
-                f"{paid:,} 笔贷款已无余额：不计算期限",
-            )
-        )
+        notes.append(tally("paid_off", int((~live).sum()), _paid_off))
     start, start_basis = claim_start(loans)
     no_start = np.isnat(start) & live
     if no_start.any():
-        unknown = int(no_start.sum())
-        notes.append(
-            said(
-                f"claim limitation not computed for {counted(unknown, 'loan')}: no maturity "
-                "date, acceleration date or overdue start",
-                f"{unknown:,} 笔贷款无到期日、提前到期日或逾期起始日：未计算诉讼时效",
-            )
-        )
+        notes.append(tally("no_claim_start", int(no_start.sum()), _no_claim_start))
     borrower = borrower_events(events, loans, settings)
     claim, for_guarantors = claim_rows(loans, borrower, start, start_basis, today, live)
     guarantors, guarantees = guarantee_rows(

@@ -29,7 +29,7 @@ from npl_cli.deadlines.codes import (
 from npl_cli.deadlines.events import EventArrays, evidence_class, kind_codes, reached
 from npl_cli.deadlines.table import Rows, rows
 from npl_cli.deadlines.wording import GUARANTOR_SEPARATORS, parse_guarantee_period, split_modes
-from npl_cli.messages import said
+from npl_cli.messages import Said, said, tally
 from npl_cli.periods import NAT, add_months, add_years, date_column, legal_last_day
 from npl_cli.settings import DeadlineSettings
 from npl_cli.text import contains_any, counted, one_chunk_strings
@@ -139,6 +139,14 @@ def guarantee_modes(
     return out
 
 
+def _guarantee_undated(undated: int) -> Said:
+    return said(
+        f"guarantee deadlines not computed for {counted(undated, 'guarantor')}: the loan has "
+        "no maturity date or overdue start",
+        f"{undated:,} 名保证人所担保的贷款无到期日或逾期起始日：未计算保证期限",
+    )
+
+
 def guarantee_rows(
     loans: pd.DataFrame,
     events: pd.DataFrame,
@@ -156,13 +164,7 @@ def guarantee_rows(
     missing = np.isnat(start[loan])
     undated = int((missing & live[loan]).sum())
     if undated:
-        notes.append(
-            said(
-                f"guarantee deadlines not computed for {counted(undated, 'guarantor')}: "
-                "the loan has no maturity date or overdue start",
-                f"{undated:,} 名保证人所担保的贷款无到期日或逾期起始日：未计算保证期限",
-            )
-        )
+        notes.append(tally("guarantee_undated", undated, _guarantee_undated))
     guarantor = np.flatnonzero(~missing & live[loan])
     loan = loan[guarantor]
     g_start = start[loan]

@@ -195,7 +195,11 @@ def _non_data_reason(
 ) -> pd.Series:
     """'blank', 'repeated header', 'total row' or None per row (cells already trimmed)."""
     columns = list(cells.values())
-    filled = sum(pc.is_valid(c).to_numpy(zero_copy_only=False).astype(np.int32) for c in columns)
+    full = sum(c.null_count == 0 for c in columns)  # a column without gaps adds 1 to every row
+    filled = np.full(len(columns[0]) if columns else 0, full, dtype=np.int32)
+    for column in columns:
+        if column.null_count:
+            filled += pc.is_valid(column).to_numpy(zero_copy_only=False)
     suspect = np.flatnonzero(~coerce.true_where(pc.is_valid(cells[id_header])) & (filled > 0))
     if len(suspect):  # cells of spaces only count as empty
         taken = pa.array(suspect)

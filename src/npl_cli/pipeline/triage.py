@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -24,12 +25,12 @@ from npl_cli.deadlines import (
     compute_deadlines,
 )
 from npl_cli.deadlines.codes import ACTION_CASES
-from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, rollup
+from npl_cli.debtors import TEXT_COLUMNS, debtor_keys, debtor_order, rollup
 from npl_cli.errors import InputError
 from npl_cli.followup import without_log
 from npl_cli.ledger import Ledger
-from npl_cli.measure import size_and_quality
-from npl_cli.messages import said
+from npl_cli.measure import ratio, size_and_quality
+from npl_cli.messages import Said, merged_notes, said, tally
 from npl_cli.nextstep import next_steps
 from npl_cli.periods import act_by, days_between
 from npl_cli.pipeline.limitation import deadline_settings
@@ -105,10 +106,30 @@ LOAN_COLUMNS = [
 ]  # fmt: skip
 
 
-def _in_chinese(key_source: str) -> str:
+def _contagion(moved: int) -> Said:
+    return said(
+        f"{counted(moved, 'loan')} of non-retail debtors with more than 10% NPL raised to "
+        "substandard",
+        f"不良占比超过 10% 的非零售借款人，其 {moved:,} 笔贷款上调为次级",
+    )
+
+
+KEY_SOURCES = ("ID number", "debtor name", "loan id")  # debtor_keys' labels, in its order
+
+
+def _key_flags(key_source: str) -> int:
+    return sum(1 << i for i, label in enumerate(KEY_SOURCES) if label in key_source)
+
+
+def _key_note(flags: int) -> Said:
+    """What tells debtors apart, unless it is the ID number alone (nothing to say)."""
+    source = ", else ".join(label for i, label in enumerate(KEY_SOURCES) if flags & (1 << i))
+    if source in ("", "ID number"):
+        return said("", "")
+    chinese = source
     for en, zh in KEY_WORDS_ZH.items():
-        key_source = key_source.replace(en, zh)
-    return key_source
+        chinese = chinese.replace(en, zh)
+    return said(f"debtors are told apart by {source}", "借款人按" + chinese + "区分")
 
 
 def _nearest_deadlines(deadlines: Deadlines, count: int, group: np.ndarray) -> pd.DataFrame:
@@ -267,6 +288,17 @@ def _totals(unit: pd.DataFrame, band_names: Sequence[str]) -> dict[str, pd.DataF
     return out
 
 
+@dataclass
+class WorklistPart:
+    """The worklist of some debtors before ranking (all of a debtor's loans are in one part):
+    its rows with `_order`, their place in the ledger, and what the whole needs of it."""
+
+    unit: pd.DataFrame
+    notes: list[str]
+    kept: list[tuple[str, int]]
+    portfolio: dict[str, Any]
+
+
 def triage(
     ledger: Ledger,
     settings: Settings,
@@ -288,6 +320,34 @@ def triage(
     (its contact status replaces the ledger's when newer than `since`, the loans' date);
     `extra`: columns of the working frame to append to the rows (the survey plan's)."""
     step = progress.task(said("computing the worklist (steps)", "计算清收清单（步骤）"), 5)
+    part = worklist_part(
+        ledger, settings, as_of=as_of, by=by, filters=filters, lang=lang, events=events,
+        strict_evidence=strict_evidence, step=step, survey=survey, since=since, extra=extra,
+    )  # fmt: skip
+    result = ranked_worklist([part], settings, as_of=as_of, by=by, top=top, extra=extra)
+    step(1)
+    return result
+
+
+def worklist_part(
+    ledger: Ledger,
+    settings: Settings,
+    *,
+    as_of: pd.Timestamp,
+    by: str = "debtor",
+    filters: TriageFilters | None = None,
+    lang: str = "zh",
+    events: pd.DataFrame | None = None,
+    strict_evidence: bool = False,
+    step: Callable[[int], None] = lambda done: None,
+    survey: pd.DataFrame | None = None,
+    since: pd.Timestamp | None = None,
+    extra: Sequence[str] = (),
+    positions: np.ndarray | None = None,
+) -> WorklistPart:
+    """Everything of triage but the ranking, for the loans of `ledger`. `positions`: each
+    loan's place in the whole ledger (default: its row in this one), the ranking's last
+    tie-breaker."""
     if not any(ledger.has(c) for c in ("overdue_since", "dpd", "maturity_date")):
         raise InputError(
             f"{ledger.file}: no overdue start (逾期起始日), DPD (逾期天数) or maturity date "
@@ -301,22 +361,10 @@ def triage(
     rules = compile_rules(settings.rules, known_fields(ledger.extra_columns))
     aged, notes = age(ledger.frame, as_of, aging)
     debtor, key_source = debtor_keys(aged)
-    if key_source != "ID number":
-        notes.append(
-            said(
-                f"debtors are told apart by {key_source}",
-                "借款人按" + _in_chinese(key_source) + "区分",
-            )
-        )
+    notes.append(tally("debtor_key", _key_flags(key_source), _key_note, operator.or_))
     floors, moved = apply_debtor_contagion(aged, debtor, aging)
     if moved:
-        notes.append(
-            said(
-                f"{counted(moved, 'loan')} of non-retail debtors with more than 10% NPL raised "
-                "to substandard",
-                f"不良占比超过 10% 的非零售借款人，其 {moved:,} 笔贷款上调为次级",
-            )
-        )
+        notes.append(tally("contagion", moved, _contagion))
     aged = finish_classes(aged, floors)
     aged = without_log(aged)  # the action log's columns, empty when no log was applied
     portfolio = size_and_quality(aged)
@@ -373,25 +421,53 @@ def triage(
     else:
         unit = debtor_unit
         columns = DEBTOR_COLUMNS
+    positions = np.arange(len(aged)) if positions is None else positions
+    unit["_order"] = (
+        positions if by == "loan" else debtor_order(aged, debtor, positions, debtor_count)
+    )
     promised_by = as_of.normalize() + pd.Timedelta(days=priority_settings.promise_days)
     unit, kept = _apply_filters(unit, filters, deadline_options.window_days, promised_by)
-    ledger_order = unit.index.to_numpy()  # the last tie-breaker: first appearance in the ledger
     unit = unit.reset_index(drop=True)
     unit["priority"] = score(unit, priority_settings)["priority"].to_numpy()
     conditions = flags(unit, priority_settings)
     unit["minority"] = conditions["minority"]
-    unit["tactics"] = tactics(unit, conditions, priority_settings).to_numpy(zero_copy_only=False)
+    # Arrow text stays Arrow text: no round trip through Python strings
+    unit["tactics"] = tactics(unit, conditions, priority_settings).to_pandas()
     unit["reasons"] = reasons(
         unit, conditions, lang, DEADLINE_KIND_LABELS[lang], RISK_CLASS_LABELS[lang],
         STAGE_LABELS[lang],
-    ).to_numpy(zero_copy_only=False)  # fmt: skip
+    ).to_pandas()  # fmt: skip
     unit["next_step"] = next_steps(
         unit, as_of=as_of, window_days=deadline_options.window_days,
         promise_days=priority_settings.promise_days, lang=lang,
-    ).to_numpy(zero_copy_only=False)  # fmt: skip
+    ).to_pandas()  # fmt: skip
     step(1)
-    wanted = [*columns, *(c for c in extra if c not in columns)]
-    ranked = _ranked(unit[[c for c in wanted if c in unit]], ledger_order)
+    wanted = [*columns, *extra, "_order"]
+    portfolio = {
+        "loans": portfolio["loans"],
+        "balance": portfolio["balance"],
+        **{basis: portfolio["npl"][basis]["balance"] for basis in ("ledger", "floor")},
+    }
+    return WorklistPart(unit[[c for c in dict.fromkeys(wanted) if c in unit]], notes, kept,
+                        portfolio)  # fmt: skip
+
+
+def ranked_worklist(
+    parts: Sequence[WorklistPart],
+    settings: Settings,
+    *,
+    as_of: pd.Timestamp,
+    by: str = "debtor",
+    top: int | None = None,
+    extra: Sequence[str] = (),
+) -> TriageResult:
+    """The parts' rows as one worklist, highest priority first; their notes, filter counts
+    and portfolio figures added up."""
+    columns = LOAN_COLUMNS if by == "loan" else DEBTOR_COLUMNS
+    unit = pd.concat([part.unit for part in parts], ignore_index=True) if len(parts) > 1 else (
+        parts[0].unit.reset_index(drop=True)
+    )  # fmt: skip
+    ranked = _ranked(unit.drop(columns="_order"), unit["_order"].to_numpy())
     if top is not None:
         ranked = ranked.head(top)
     for column in columns:
@@ -400,21 +476,30 @@ def triage(
     ranked["days_left"] = pd.array(ranked["days_left"].to_numpy(), dtype="Float64").astype("Int64")
     for column in ("band", "risk_class"):
         ranked[column] = ranked[column].astype(str)
-    step(1)
+    band_names = tuple(settings.typed.aging.band_names)
+    kept = [(name, sum(part.kept[i][1] for part in parts)) for i, (name, _) in
+            enumerate(parts[0].kept)]  # fmt: skip
     return TriageResult(
         rows=ranked[[*columns, *(c for c in extra if c in ranked and c not in columns)]],
         as_of=as_of,
         by=by,
-        notes=notes,
+        notes=merged_notes(part.notes for part in parts),
         kept=kept,
-        band_names=tuple(aging.band_names),
-        portfolio={
-            "loans": portfolio["loans"],
-            "balance": portfolio["balance"],
-            "npl": portfolio["npl"],
-        },  # fmt: skip
-        **_summed(ranked, aging.band_names),
+        band_names=band_names,
+        portfolio=_portfolio(parts),
+        **_summed(ranked, band_names),
     )
+
+
+def _portfolio(parts: Sequence[WorklistPart]) -> dict[str, Any]:
+    """The whole ledger's loans, balance and NPL on both bases, from its parts'."""
+    total = {key: sum(part.portfolio[key] for part in parts)
+             for key in ("loans", "balance", "ledger", "floor")}  # fmt: skip
+    npl = {
+        basis: {"balance": round(total[basis], 2), "ratio": ratio(total[basis], total["balance"])}
+        for basis in ("ledger", "floor")
+    }
+    return {"loans": total["loans"], "balance": round(total["balance"], 2), "npl": npl}
 
 
 def _summed(rows: pd.DataFrame, band_names: Sequence[str]) -> dict[str, Any]:

@@ -71,10 +71,8 @@ def watch(
     frame["level"] = levels(frame["score"].to_numpy(), thresholds)
     parts = [where_text(scored[w.name].to_numpy(dtype=bool), w.reason[lang]) for w in warnings]
     frame["reasons"] = (
-        join_present(parts, SEPARATOR[lang]).to_numpy(zero_copy_only=False)
-        if parts
-        else pa.nulls(len(frame), pa.string())
-    )
+        join_present(parts, SEPARATOR[lang]) if parts else pa.nulls(len(frame), pa.string())
+    ).to_pandas()
     joiner, words = (", ", ACTIONS_EN) if lang == "en" else ("、", {})
     actions = {
         level: joiner.join(words.get(word, word) for word in listed)

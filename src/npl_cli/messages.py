@@ -21,6 +21,9 @@ class Said(str):
         text.zh = zh
         return text
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.zh  # pickled whole: the dask engine's notes cross processes
+
 
 def said(en: str, zh: str) -> Said:
     return Said(en, zh)

@@ -88,8 +88,32 @@ LedgerArg = Annotated[
 OptionalLedgerArg = Annotated[
     Path | None,
     typer.Argument(
-        help="Ledger file (.xlsx, .xls, .csv); without it, the workspace's latest snapshot.",
+        help="Ledger file (.xlsx, .xls, .csv), or a folder or quoted glob of parts (also "
+        ".parquet); without it, the workspace's latest snapshot.",
         show_default=False,
+    ),
+]
+
+
+class Engine(StrEnum):
+    pandas = "pandas"
+    dask = "dask"
+
+
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="pandas (one process), or dask for a ledger in parts past one machine's memory "
+        "(pip install 'npl-cli[dask]'): the same rows, in the same order.",
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="With --engine dask: the address of a running Dask scheduler, e.g. "
+        "tcp://10.0.0.5:8786 (default: a local cluster, one worker per core).",
     ),
 ]
 SnapshotOpt = Annotated[

@@ -14,6 +14,8 @@ from npl_cli.cli.common import (
     ConfigOpt,
     CsvEncoding,
     EncodingOpt,
+    Engine,
+    EngineOpt,
     Format,
     FormatOpt,
     HeaderRowOpt,
@@ -24,6 +26,7 @@ from npl_cli.cli.common import (
     OutputEncodingOpt,
     OutputOpt,
     RejectsOpt,
+    SchedulerOpt,
     SheetOpt,
     SnapshotOpt,
     SplitOpt,
@@ -117,6 +120,8 @@ def limitation(
     snapshot: SnapshotOpt = None,
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
+    engine: EngineOpt = Engine.pandas,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Legal deadlines due within --days and the expired ones, nearest first: claim limitation,
     guarantee period, guarantor limitation, enforcement."""
@@ -135,39 +140,52 @@ def limitation(
     settings = load_settings(config)
     language = resolve_lang(lang, settings.lang)
     kinds = list(choices.deadline_kinds(kind))  # checked before any work
-    with progress_bars(language) as bars:
-        source = read_source(
-            ledger,
-            settings=settings,
-            as_of=as_of,
-            snapshot=snapshot,
-            workspace=workspace,
-            wait=wait,
-            sheet=sheet,
-            header_row=header_row,
-            encoding=encoding,
-            output=output,
-            rejects=rejects,
-            lang=language,
-            progress=bars,
-        )
-        loaded, day = source.ledger, source.as_of
-        result = compute_limitation(
-            loaded,
-            settings,
-            lang=language,
-            events=source.events,
-            as_of=day,
-            days=days,
-            everything=everything,
-            expired=expired,
-            kinds=kinds,
-            officers=[o.strip() for o in officer or ()],
-            branches=[b.strip() for b in branch or ()],
-            strict_evidence=strict_evidence,
-            since=since_day,
-            progress=bars,
-        )
+    officers, branches = [o.strip() for o in officer or ()], [b.strip() for b in branch or ()]
+    if engine is Engine.dask:
+        from npl_cli.cli.loading import run_on_dask
+        from npl_cli.pipeline import dask_engine
+
+        result, loaded, day = run_on_dask(
+            dask_engine.limitation, ledger, settings=settings, as_of=as_of, scheduler=scheduler,
+            lang=language, snapshot=snapshot, workspace=workspace, sheet=sheet,
+            header_row=header_row, encoding=encoding, output=output, rejects=rejects,
+            days=days, everything=everything, expired=expired, kinds=kinds, officers=officers,
+            branches=branches, strict_evidence=strict_evidence, since=since_day,
+        )  # fmt: skip
+    else:
+        with progress_bars(language) as bars:
+            source = read_source(
+                ledger,
+                settings=settings,
+                as_of=as_of,
+                snapshot=snapshot,
+                workspace=workspace,
+                wait=wait,
+                sheet=sheet,
+                header_row=header_row,
+                encoding=encoding,
+                output=output,
+                rejects=rejects,
+                lang=language,
+                progress=bars,
+            )
+            loaded, day = source.ledger, source.as_of
+            result = compute_limitation(
+                loaded,
+                settings,
+                lang=language,
+                events=source.events,
+                as_of=day,
+                days=days,
+                everything=everything,
+                expired=expired,
+                kinds=kinds,
+                officers=officers,
+                branches=branches,
+                strict_evidence=strict_evidence,
+                since=since_day,
+                progress=bars,
+            )
     messages = Messages(language)
     messages.say(
         f"as of {day:%Y-%m-%d}: "

@@ -216,3 +216,44 @@ def as_of_for(given: pd.Timestamp | None, ledger: Ledger, messages: Messages) ->
         f"台账的标题行和文件名均无日期，基准日取今天 {today:%Y-%m-%d}；可用 --as-of 指定",
     )
     return today
+
+
+def run_on_dask(
+    job: Callable[..., tuple[Any, Ledger]],
+    path: Path | None,
+    *,
+    settings: Settings,
+    as_of: str | None,
+    scheduler: str | None,
+    lang: str,
+    snapshot: str | None = None,
+    workspace: Path | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    output: Path | None = None,
+    rejects: Path | None = None,
+    **kwargs: Any,
+) -> tuple[Any, Ledger, pd.Timestamp]:
+    """`job` (a dask_engine function) on the ledger at `path` (parts, or one file), on the
+    cluster at `scheduler` or a local one; what the reader noticed said as read_ledger says it."""
+    from npl_cli.cli.common import parse_date_option
+    from npl_cli.pipeline.dask_engine import cluster
+
+    if path is None or snapshot is not None or workspace is not None:
+        raise UsageError(
+            "--engine dask reads a LEDGER given as a file, a folder or a quoted glob of parts; "
+            "the workspace (--snapshot, --workspace) runs on the pandas engine"
+        )
+    if as_of is None:
+        raise UsageError("--engine dask needs --as-of DATE (the parts are read on the workers)")
+    day = parse_date_option(as_of, "--as-of")
+    parts = part_paths(path) or [path]
+    check_outputs(output, inputs=parts, rejects=rejects)
+    options = {"columns": settings.columns, "sheet": sheet, "header_row": header_row,
+               "encoding": encoding, "check_ids": False}  # fmt: skip
+    with cluster(scheduler):
+        result, ledger = job(parts, settings, name=str(path), read_options=options, as_of=day,
+                             lang=lang, **kwargs)  # fmt: skip
+    tell_ledger(ledger, path, check_ids=False, rejects=rejects, lang=lang)
+    return result, ledger, day

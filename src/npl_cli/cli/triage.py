@@ -14,6 +14,8 @@ from npl_cli.cli.common import (
     ConfigOpt,
     CsvEncoding,
     EncodingOpt,
+    Engine,
+    EngineOpt,
     Format,
     FormatOpt,
     HeaderRowOpt,
@@ -25,6 +27,7 @@ from npl_cli.cli.common import (
     OutputOpt,
     RejectsOpt,
     RulesOpt,
+    SchedulerOpt,
     SheetOpt,
     SnapshotOpt,
     SplitOpt,
@@ -126,6 +129,8 @@ def triage(
     workspace: WorkspaceOpt = None,
     wait: TimeoutOpt = 30.0,
     strict_evidence: StrictEvidenceOpt = False,
+    engine: EngineOpt = Engine.pandas,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
     rules, lawful tactics and the reasons for each rank."""
@@ -154,38 +159,50 @@ def triage(
         officers=tuple(o.strip() for o in officer or ()),
         branches=tuple(b.strip() for b in branch or ()),
     )
-    with progress_bars(language) as bars:
-        source = read_source(
-            ledger,
-            settings=settings,
-            as_of=as_of,
-            snapshot=snapshot,
-            workspace=workspace,
-            wait=wait,
-            sheet=sheet,
-            header_row=header_row,
-            encoding=encoding,
-            output=output,
-            rejects=rejects,
-            lang=language,
-            progress=bars,
-        )
-        to_screen = chosen is Format.table
-        loaded, day = source.ledger, source.as_of
-        result = compute_triage(
-            loaded,
-            settings,
-            events=source.events,
-            as_of=day,
-            by=by.value,
-            filters=filters,
-            lang=language,
-            top=None if to_screen else top,
+    to_screen = chosen is Format.table
+    if engine is Engine.dask:
+        from npl_cli.cli.loading import run_on_dask
+        from npl_cli.pipeline import dask_engine
+
+        result, loaded, day = run_on_dask(
+            dask_engine.triage, ledger, settings=settings, as_of=as_of, scheduler=scheduler,
+            lang=language, snapshot=snapshot, workspace=workspace, sheet=sheet,
+            header_row=header_row, encoding=encoding, output=output, rejects=rejects,
+            by=by.value, filters=filters, top=None if to_screen else top,
             strict_evidence=strict_evidence,
-            progress=bars,
-            survey=source.survey,
-            since=source.since,
-        )
+        )  # fmt: skip
+    else:
+        with progress_bars(language) as bars:
+            source = read_source(
+                ledger,
+                settings=settings,
+                as_of=as_of,
+                snapshot=snapshot,
+                workspace=workspace,
+                wait=wait,
+                sheet=sheet,
+                header_row=header_row,
+                encoding=encoding,
+                output=output,
+                rejects=rejects,
+                lang=language,
+                progress=bars,
+            )
+            loaded, day = source.ledger, source.as_of
+            result = compute_triage(
+                loaded,
+                settings,
+                events=source.events,
+                as_of=day,
+                by=by.value,
+                filters=filters,
+                lang=language,
+                top=None if to_screen else top,
+                strict_evidence=strict_evidence,
+                progress=bars,
+                survey=source.survey,
+                since=source.since,
+            )
     messages = Messages(language)
     unit_zh = "户借款人" if by is By.debtor else "笔贷款"
     messages.say(

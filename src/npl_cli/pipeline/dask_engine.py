@@ -1,0 +1,156 @@
+"""The dask engine: a ledger in parts on a Dask cluster, with the pandas engine's functions.
+
+Dask reads the parts (one partition each, in name order), shuffles the loans by debtor key
+so that each debtor's loans meet in one partition, and runs the pandas engine's per-debtor
+steps on every partition; the client ranks the partitions' rows as the pandas engine ranks
+its own. Each loan carries its place in the whole ledger (part, row), the ranking's last
+tie-breaker, so the rows, their order and the CSV bytes equal the pandas engine's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from npl_cli.config import Settings
+from npl_cli.debtors import debtor_key_text
+from npl_cli.errors import UsageError
+from npl_cli.ledger import Ledger
+from npl_cli.ledger.parts import joined, read_part
+from npl_cli.pipeline.limitation import LimitationPart, LimitationResult, limitation_part
+from npl_cli.pipeline.limitation import merged as merged_limitation
+from npl_cli.pipeline.triage import TriageResult, WorklistPart, ranked_worklist, worklist_part
+
+POSITION, KEY = "_position", "_debtor_key"
+ROWS_PER_PART = 1 << 32  # a loan's place in the whole ledger: part * this + its row
+
+
+def _dask() -> Any:
+    try:
+        import dask
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            "--engine dask needs Dask: pip install 'npl-cli[dask]' (dask[dataframe] and "
+            "distributed)"
+        ) from None
+    return dask
+
+
+@contextmanager
+def cluster(scheduler: str | None, workers: int | None = None) -> Iterator[Any]:
+    """A client of the Dask scheduler at `scheduler`, else of a local cluster of one
+    single-threaded worker process per core (pandas holds the GIL between kernels)."""
+    _dask()
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            dashboard_address=":0",  # any free port: never clash with a running cluster
+            silence_logs=logging.ERROR,  # the shuffle's progress is not the desk's business
+        ) as local,
+        Client(local) as client,
+    ):
+        yield client
+
+
+def _without_frame(ledger: Ledger) -> Ledger:
+    """How a part was read, without its loans (they stay on the workers)."""
+    return ledger.replace_frame(ledger.frame.iloc[:0])
+
+
+def _placed(ledger: Ledger, index: int, keyed: bool) -> pd.DataFrame:
+    frame = ledger.frame.copy()
+    frame[POSITION] = index * ROWS_PER_PART + np.arange(len(frame), dtype=np.int64)
+    if keyed:
+        frame[KEY] = debtor_key_text(frame)
+    return frame
+
+
+def _read(parts: Sequence[Path], options: dict[str, Any], keyed: bool) -> tuple[Any, list[Any]]:
+    """The parts as a Dask DataFrame (one partition each) and how each was read."""
+    dask = _dask()
+    import dask.dataframe as dd
+
+    ledgers = [dask.delayed(read_part)(path, **options) for path in parts]
+    frames = [dask.delayed(_placed)(ledger, i, keyed) for i, ledger in enumerate(ledgers)]
+    meta = frames[0].compute().iloc[:0]  # the first part's columns and types
+    summaries = [dask.delayed(_without_frame)(ledger) for ledger in ledgers]
+    return dd.from_delayed(frames, meta=meta, verify_meta=False), summaries
+
+
+def _as_ledger(frame: pd.DataFrame, file: str) -> tuple[Ledger, np.ndarray]:
+    """A partition as a ledger in ledger order, and each loan's place in the whole."""
+    frame = frame.sort_values(POSITION, kind="stable")
+    positions = frame[POSITION].to_numpy()
+    frame = frame.drop(columns=[c for c in (POSITION, KEY) if c in frame]).reset_index(drop=True)
+    return Ledger.from_frame(frame, file), positions
+
+
+def _worklist_of(frame: pd.DataFrame, file: str, kwargs: dict[str, Any]) -> WorklistPart | None:
+    if not len(frame):
+        return None
+    ledger, positions = _as_ledger(frame, file)
+    return worklist_part(ledger, positions=positions, **kwargs)
+
+
+def _deadlines_of(frame: pd.DataFrame, file: str, kwargs: dict[str, Any]) -> LimitationPart:
+    ledger, positions = _as_ledger(frame, file)
+    return limitation_part(ledger, positions=positions, **kwargs)
+
+
+def triage(
+    parts: Sequence[Path],
+    settings: Settings,
+    *,
+    name: str,
+    read_options: dict[str, Any],
+    as_of: pd.Timestamp,
+    by: str = "debtor",
+    top: int | None = None,
+    **kwargs: Any,
+) -> tuple[TriageResult, Ledger]:
+    """triage's worklist of the ledger in `parts`, and how it was read (without its loans)."""
+    dask = _dask()
+    loans, summaries = _read(parts, read_options, keyed=True)
+    by_debtor = loans.shuffle(on=KEY, npartitions=max(loans.npartitions, 1))
+    options = {"settings": settings, "as_of": as_of, "by": by, **kwargs}
+    pieces = [dask.delayed(_worklist_of)(p, name, options) for p in by_debtor.to_delayed()]
+    computed, read = dask.compute(pieces, summaries)
+    found = [piece for piece in computed if piece is not None]
+    if not found:  # no loans at all: the pandas engine's answer for an empty ledger
+        empty = joined(read, name)
+        found = [worklist_part(empty, **options)]
+    result = ranked_worklist(found, settings, as_of=as_of, by=by, top=top,
+                             extra=kwargs.get("extra", ()))  # fmt: skip
+    return result, joined(read, name)
+
+
+def limitation(
+    parts: Sequence[Path],
+    settings: Settings,
+    *,
+    name: str,
+    read_options: dict[str, Any],
+    **kwargs: Any,
+) -> tuple[LimitationResult, Ledger]:
+    """limitation's deadlines of the ledger in `parts` (no shuffle: each loan stands alone),
+    and how it was read (without its loans)."""
+    dask = _dask()
+    loans, summaries = _read(parts, read_options, keyed=False)
+    options = {"settings": settings, **kwargs}
+    pieces = [dask.delayed(_deadlines_of)(p, name, options) for p in loans.to_delayed()]
+    computed, read = dask.compute(pieces, summaries)
+    return merged_limitation(computed, settings, kwargs["as_of"]), joined(read, name)

@@ -11,12 +11,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from npl_cli.errors import ConfigError
 from npl_cli.measure import NPL_FROM, classified, take_at
 from npl_cli.rules import Condition, compile_condition, evaluate
 from npl_cli.schema import COLUMN_BY_NAME, NAME_SEPARATORS, RISK_CLASSES
 from npl_cli.settings import AgingSettings
+from npl_cli.text import is_in_text, one_chunk_strings, positions_in
 
 # what every scored loan has besides the ledger's own columns
 WATCH_FIELDS = (
@@ -179,52 +182,47 @@ def _with_contagion(out: pd.DataFrame) -> pd.DataFrame:
     the ledger (by the ID written after the name, "乙五（ID）", else by name); a guarantee
     circle (two debtors guaranteeing each other) with an overdue member."""
     overdue = out["dpd"].to_numpy() > 0
-    debtor = (
-        out["debtor_id"].fillna(out["debtor_name"]).astype(str)
-        if "debtor_id" in out
-        else (out["debtor_name"].astype(str))
-    )
-    overdue_loans = pd.Series(overdue.astype(int)).groupby(debtor.to_numpy()).transform("sum")
-    others = overdue_loans.to_numpy() - overdue.astype(int)
-    out = out.assign(other_loans_overdue=others > 0)
+    debtor = out["debtor_id"].fillna(out["debtor_name"]) if "debtor_id" in out else (
+        out["debtor_name"]
+    )  # fmt: skip
+    debtor_codes, _ = pd.factorize(debtor.astype("string").fillna(""))
+    overdue_loans = np.bincount(debtor_codes, weights=overdue)[debtor_codes]
+    out = out.assign(other_loans_overdue=overdue_loans - overdue > 0)
     if "guarantors" not in out or "debtor_name" not in out:
         return out.assign(guarantor_overdue=False, circle_overdue=False)
-    names = out["guarantors"].astype("string").str.split(NAME_SEPARATORS)
-    edges = pd.DataFrame({"row": np.arange(len(out)), "guarantor": names}).explode("guarantor")
+    ids = one_chunk_strings(debtor.astype("string").fillna(""))
+    name = one_chunk_strings(out["debtor_name"].astype("string").fillna(""))
+    lists = pc.split_pattern_regex(one_chunk_strings(out["guarantors"]), NAME_SEPARATORS)
+    row = pc.list_parent_indices(lists).to_numpy()
     # "乙五（110101199001011234）": a guarantor may be written with an ID, which decides
-    parts = edges["guarantor"].astype("string").str.extract(GUARANTOR, expand=True)
-    edges["guarantor"] = parts["name"].str.strip()
-    edges["id"] = parts["id"].str.strip()
-    edges = edges[edges["guarantor"].fillna("") != ""]
-    name = out["debtor_name"].astype(str).to_numpy()
-    ids = debtor.to_numpy()
-    by_id = edges["id"].isin(set(ids)).to_numpy()
-    overdue_names, overdue_ids = set(name[overdue]), set(ids[overdue])
-    name_of = dict(zip(ids, name, strict=True))
-    edges["guarantor"] = np.where(
-        by_id, edges["id"].map(name_of).to_numpy(dtype=object), edges["guarantor"].to_numpy()
-    )
-    edges["overdue"] = np.where(
-        by_id, edges["id"].isin(overdue_ids), edges["guarantor"].isin(overdue_names)
+    parts = pc.extract_regex(pc.list_flatten(lists), GUARANTOR)
+    guarantor = pc.utf8_trim_whitespace(parts.field("name"))
+    written_id = pc.utf8_trim_whitespace(parts.field("id"))
+    written_id = pc.if_else(pc.equal(written_id, ""), pa.scalar(None, pa.string()), written_id)
+    named = pc.fill_null(pc.not_equal(guarantor, ""), False).to_numpy(zero_copy_only=False)
+    row, guarantor, written_id = row[named], guarantor.filter(named), written_id.filter(named)
+    by_id = is_in_text(written_id, ids)
+    at = positions_in(ids.to_pandas(), written_id.to_pandas())  # the debtor the ID names
+    guarantor = pc.if_else(by_id, name.take(pa.array(np.maximum(at, 0))), guarantor)
+    overdue_names, overdue_ids = name.filter(overdue), ids.filter(overdue)
+    edge_overdue = np.where(
+        by_id, is_in_text(written_id, overdue_ids), is_in_text(guarantor, overdue_names)
     )
     guarantor_overdue = np.zeros(len(out), dtype=bool)
-    guarantor_overdue[edges.loc[edges["overdue"], "row"].to_numpy(dtype=np.int64)] = True
+    guarantor_overdue[row[edge_overdue]] = True
     # a circle: the borrower B guarantees a loan of the guarantor G while G guarantees B's
     pairs = pd.DataFrame(
-        {
-            "borrower": name[edges["row"].to_numpy(dtype=np.int64)],
-            "guarantor": edges["guarantor"].to_numpy(dtype=object),
-            "row": edges["row"].to_numpy(dtype=np.int64),
-        }
-    )
+        {"borrower": name.take(pa.array(row)).to_pandas(), "guarantor": guarantor.to_pandas(),
+         "row": row}
+    )  # fmt: skip
     mutual = pairs.merge(
         pairs[["borrower", "guarantor"]].rename(
             columns={"borrower": "guarantor", "guarantor": "borrower"}
         ),
         on=["borrower", "guarantor"],
     )
-    members_overdue = mutual["borrower"].isin(overdue_names) | mutual["guarantor"].isin(
-        overdue_names
+    members_overdue = is_in_text(one_chunk_strings(mutual["borrower"]), overdue_names) | is_in_text(
+        one_chunk_strings(mutual["guarantor"]), overdue_names
     )
     circle = np.zeros(len(out), dtype=bool)
     circle[mutual.loc[members_overdue, "row"].to_numpy(dtype=np.int64)] = True

@@ -64,9 +64,13 @@ def watch(
     signals that need earlier months (a single ledger has none)."""
     warnings = compile_warnings(settings.warnings)
     thresholds = settings.data["watch"]["levels"]
-    frame = watch_frame(measured(history, settings.typed.aging), as_of)
-    frame = frame[performing(frame)].reset_index(drop=True)
-    scored = score(frame, warnings, as_of)
+    everything = watch_frame(measured(history, settings.typed.aging), as_of)
+    keep = np.flatnonzero(performing(everything))
+    # scored on every loan (row by row), then only the listed columns of the performing ones
+    # are moved: the wide frame is never filtered or sorted as a whole
+    scored = score(everything, warnings, as_of).iloc[keep].reset_index(drop=True)
+    listed = [c for c in LOAN_COLUMNS if c in everything]
+    frame = everything[listed].iloc[keep].reset_index(drop=True)
     frame["score"] = scored["score"].to_numpy()
     frame["level"] = levels(frame["score"].to_numpy(), thresholds)
     parts = [where_text(scored[w.name].to_numpy(dtype=bool), w.reason[lang]) for w in warnings]

@@ -1,5 +1,5 @@
-"""The dask engine gives the pandas engine's answer: the same rows, in the same order, the
-same CSV bytes, however the ledger is cut into parts."""
+"""The dask engine gives the pandas engine's answer (triage, limitation, watch): the same
+rows, in the same order, the same CSV bytes, however the ledger is cut into parts."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from npl_cli.config import load_settings
 from npl_cli.ledger.parts import joined, part_paths, read_part
 from npl_cli.messages import merged_notes, said, tally
 from npl_cli.pipeline import triage
+from npl_cli.pipeline.watch import watch
 from npl_cli.sample import generate
 
 distributed = pytest.importorskip("distributed")
@@ -102,6 +103,13 @@ def test_any_partitioning_gives_the_same_worklist(
     )  # fmt: skip
     pd.testing.assert_frame_equal(result.rows, expected.rows)
     assert result.notes == expected.notes
+    watched, _ = dask_engine.watch(
+        paths, load_settings(), name="parts", read_options=OPTIONS, as_of=AS_OF, lang="en"
+    )
+    whole = read_part(tmp_path / "one" / "part-000.csv", **OPTIONS).frame
+    alone = watch([(AS_OF, whole)], load_settings(), as_of=AS_OF, by="loan", lang="en")
+    pd.testing.assert_frame_equal(watched.rows, alone.rows)
+    assert watched.scored == alone.scored and watched.counts == alone.counts
     assert result.portfolio["loans"] == 1500
     assert result.portfolio["balance"] == pytest.approx(expected.portfolio["balance"], abs=0.01)
 
@@ -111,7 +119,8 @@ def test_the_cli_writes_the_same_bytes_on_both_engines(
 ) -> None:
     folder = tmp_path / "parts"
     write_parts(loans, folder, [500, 1000])
-    for command, extra in (("triage", []), ("limitation", ["--days", "180"])):
+    runs = (("triage", []), ("limitation", ["--days", "180"]), ("watch", ["--by", "debtor"]))
+    for command, extra in runs:
         for engine in ("pandas", "dask"):
             done = run(command, folder, "--as-of", "2026-10-31", "-f", "csv",
                        "-o", f"{command}-{engine}.csv", "--engine", engine, *extra)  # fmt: skip

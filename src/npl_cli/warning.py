@@ -102,9 +102,15 @@ def measured(snapshots: Sequence[Snapshot], aging: AgingSettings) -> list[Snapsh
     return [(day, classified(frame, day, aging)) for day, frame in snapshots]
 
 
-def watch_frame(history: Sequence[Snapshot], as_of: pd.Timestamp) -> pd.DataFrame:
+def watch_frame(
+    history: Sequence[Snapshot],
+    as_of: pd.Timestamp,
+    guarantor_signals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The last snapshot's loans with the fields the warning rules read; `history` (measured,
-    oldest first, the last being the loans scored) gives the fields that need earlier months."""
+    oldest first, the last being the loans scored) gives the fields that need earlier months.
+    `guarantor_signals`: guarantor_overdue and circle_overdue per loan, computed over a whole
+    ledger of which these loans are a part (guarantor_signals)."""
     loans = history[-1][1].reset_index(drop=True)
     today = pd.Timestamp(as_of).normalize()
     codes = loans["risk_class_code"].to_numpy().astype(np.int8)
@@ -120,7 +126,7 @@ def watch_frame(history: Sequence[Snapshot], as_of: pd.Timestamp) -> pd.DataFram
     )
     mature = pd.to_datetime(out["maturity_date"]) if "maturity_date" in out else None
     out["days_to_maturity"] = (mature - today).dt.days if mature is not None else np.nan
-    return _with_contagion(_with_history(out, history))
+    return _with_contagion(_with_history(out, history), guarantor_signals)
 
 
 def _with_history(out: pd.DataFrame, measured: Sequence[Snapshot]) -> pd.DataFrame:
@@ -177,10 +183,9 @@ def _changed(now: pd.DataFrame, then: pd.DataFrame, at: np.ndarray, columns: Seq
     return changed
 
 
-def _with_contagion(out: pd.DataFrame) -> pd.DataFrame:
-    """The debtor's other loans overdue; a guarantor who is an overdue debtor elsewhere in
-    the ledger (by the ID written after the name, "乙五（ID）", else by name); a guarantee
-    circle (two debtors guaranteeing each other) with an overdue member."""
+def _with_contagion(out: pd.DataFrame, given: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The debtor's other loans overdue; the guarantor signals (guarantor_signals), unless
+    `given` has them."""
     overdue = out["dpd"].to_numpy() > 0
     debtor = out["debtor_id"].fillna(out["debtor_name"]) if "debtor_id" in out else (
         out["debtor_name"]
@@ -188,8 +193,28 @@ def _with_contagion(out: pd.DataFrame) -> pd.DataFrame:
     debtor_codes, _ = pd.factorize(debtor.astype("string").fillna(""))
     overdue_loans = np.bincount(debtor_codes, weights=overdue)[debtor_codes]
     out = out.assign(other_loans_overdue=overdue_loans - overdue > 0)
+    signals = guarantor_signals(out) if given is None else given
+    return out.assign(
+        guarantor_overdue=signals["guarantor_overdue"].to_numpy(),
+        circle_overdue=signals["circle_overdue"].to_numpy(),
+    )
+
+
+GUARANTOR_FIELDS = ("debtor_id", "debtor_name", "guarantors")  # what they read, and dpd
+
+
+def guarantor_signals(out: pd.DataFrame) -> pd.DataFrame:
+    """Per loan: a guarantor who is an overdue debtor elsewhere in the ledger (by the ID
+    written after the name, "乙五（ID）", else by name); a guarantee circle (two debtors
+    guaranteeing each other) with an overdue member. Reads dpd, debtor_id, debtor_name and
+    guarantors of the whole ledger."""
+    overdue = out["dpd"].to_numpy() > 0
+    none = np.zeros(len(out), dtype=bool)
     if "guarantors" not in out or "debtor_name" not in out:
-        return out.assign(guarantor_overdue=False, circle_overdue=False)
+        return pd.DataFrame({"guarantor_overdue": none, "circle_overdue": none})
+    debtor = out["debtor_id"].fillna(out["debtor_name"]) if "debtor_id" in out else (
+        out["debtor_name"]
+    )  # fmt: skip
     ids = one_chunk_strings(debtor.astype("string").fillna(""))
     name = one_chunk_strings(out["debtor_name"].astype("string").fillna(""))
     lists = pc.split_pattern_regex(one_chunk_strings(out["guarantors"]), NAME_SEPARATORS)
@@ -226,7 +251,7 @@ def _with_contagion(out: pd.DataFrame) -> pd.DataFrame:
     )
     circle = np.zeros(len(out), dtype=bool)
     circle[mutual.loc[members_overdue, "row"].to_numpy(dtype=np.int64)] = True
-    return out.assign(guarantor_overdue=guarantor_overdue, circle_overdue=circle)
+    return pd.DataFrame({"guarantor_overdue": guarantor_overdue, "circle_overdue": circle})
 
 
 def score(frame: pd.DataFrame, warnings: Sequence[Warning], as_of: pd.Timestamp) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,6 +11,8 @@ from npl_cli.cli.common import (
     ConfigOpt,
     CsvEncoding,
     EncodingOpt,
+    Engine,
+    EngineOpt,
     Format,
     FormatOpt,
     HeaderRowOpt,
@@ -20,6 +22,7 @@ from npl_cli.cli.common import (
     OutputEncodingOpt,
     OutputOpt,
     RulesOpt,
+    SchedulerOpt,
     SheetOpt,
     TimeoutOpt,
     WorkspaceOpt,
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from npl_cli.config import Settings
+    from npl_cli.pipeline.watch import WatchResult
+    from npl_cli.render.console import Messages
 
 HISTORY = 12  # snapshots of history the signals read
 CALIBRATE = "calibrate"  # `npl watch calibrate`: the word where a LEDGER would be
@@ -84,6 +89,8 @@ def watch(
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     encoding: EncodingOpt = None,
+    engine: EngineOpt = Engine.pandas,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """The warning list: performing loans (floor normal or special mention) scored by the
     [[warnings]] rules, with levels, reasons and suggested post-loan actions; from a LEDGER or
@@ -92,14 +99,13 @@ def watch(
     `npl watch calibrate` fits a logistic regression on the back-test's loans (needs
     scikit-learn: pip install 'npl-cli[ml]') and suggests points per rule; `-o FILE.toml`
     writes the rules with them, for `--rules FILE`. It never changes the rules itself."""
-    from npl_cli.cli.loading import as_of_for, read_ledger, workspace_path
+    from npl_cli.cli.loading import workspace_path
     from npl_cli.cli.output import check_outputs, write_rows
     from npl_cli.config import load_settings
     from npl_cli.errors import UsageError
     from npl_cli.export import write_json_object
-    from npl_cli.pipeline.watch import watch as score_book
     from npl_cli.pipeline.watch import watch_backtest
-    from npl_cli.render.console import Messages, progress_bars, stdout_console
+    from npl_cli.render.console import Messages, stdout_console
     from npl_cli.render.labels import code_label
     from npl_cli.render.watch import render_backtest, render_watch
 
@@ -124,25 +130,20 @@ def watch(
         else:
             write_json_object(tested, output)
         return
-    with progress_bars(language) as bars:
-        if ledger is not None:
-            loaded = read_ledger(
-                ledger,
-                sheet=sheet,
-                header_row=header_row,
-                encoding=encoding,
-                settings=settings,
-                output=output,
-                check_ids=False,
-                lang=language,
-                progress=bars,
-            )
-            day = as_of_for(given, loaded, messages)
-            history = [(day, loaded.frame)]
-        else:
-            history = _snapshots(store_path, wait, HISTORY)
-            day = given or history[-1][0]
-        result = score_book(history, settings, as_of=day, by=by.value, lang=language)
+    if engine is Engine.dask:
+        from npl_cli.cli.loading import run_on_dask
+        from npl_cli.pipeline import dask_engine
+
+        result, _, day = run_on_dask(
+            dask_engine.watch, ledger, settings=settings, as_of=as_of, scheduler=scheduler,
+            lang=language, workspace=workspace, sheet=sheet, header_row=header_row,
+            encoding=encoding, output=output, by=by.value,
+        )  # fmt: skip
+    else:
+        result, day = _on_pandas(
+            ledger, settings, given, by.value, language, messages, store_path, wait,
+            sheet=sheet, header_row=header_row, encoding=encoding, output=output,
+        )  # fmt: skip
     counts = ", ".join(f"{n:,} {level}" for level, n in result.counts.items())
     messages.say(
         f"as of {day:%Y-%m-%d}: {result.scored:,} performing loans scored: {counts}",
@@ -160,6 +161,34 @@ def watch(
             lang=language,
             csv_encoding=output_encoding.value,
         )
+
+
+def _on_pandas(
+    ledger: Path | None,
+    settings: Settings,
+    given: pd.Timestamp | None,
+    by: str,
+    language: str,
+    messages: Messages,
+    store_path: Path,
+    wait: float,
+    **read: Any,
+) -> tuple[WatchResult, pd.Timestamp]:
+    """The warning list of a LEDGER (one date), else of the workspace's latest snapshots."""
+    from npl_cli.cli.loading import as_of_for, read_ledger
+    from npl_cli.pipeline.watch import watch as score_book
+    from npl_cli.render.console import progress_bars
+
+    with progress_bars(language) as bars:
+        if ledger is not None:
+            loaded = read_ledger(ledger, settings=settings, check_ids=False, lang=language,
+                                 progress=bars, **read)  # fmt: skip
+            day = as_of_for(given, loaded, messages)
+            history = [(day, loaded.frame)]
+        else:
+            history = _snapshots(store_path, wait, HISTORY)
+            day = given or history[-1][0]
+        return score_book(history, settings, as_of=day, by=by, lang=language), day
 
 
 def _calibrate(

@@ -10,6 +10,7 @@ tie-breaker, so the rows, their order and the CSV bytes equal the pandas engine'
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from npl_cli.aging import age
 from npl_cli.config import Settings
 from npl_cli.debtors import debtor_key_text
 from npl_cli.errors import UsageError
@@ -26,6 +28,8 @@ from npl_cli.ledger.parts import joined, read_part
 from npl_cli.pipeline.limitation import LimitationPart, LimitationResult, limitation_part
 from npl_cli.pipeline.limitation import merged as merged_limitation
 from npl_cli.pipeline.triage import TriageResult, WorklistPart, ranked_worklist, worklist_part
+from npl_cli.pipeline.watch import WatchPart, WatchResult, ranked_watch, watch_part
+from npl_cli.warning import GUARANTOR_FIELDS, guarantor_signals
 
 POSITION, KEY = "_position", "_debtor_key"
 ROWS_PER_PART = 1 << 32  # a loan's place in the whole ledger: part * this + its row
@@ -154,3 +158,56 @@ def limitation(
     pieces = [dask.delayed(_deadlines_of)(p, name, options) for p in loans.to_delayed()]
     computed, read = dask.compute(pieces, summaries)
     return merged_limitation(computed, settings, kwargs["as_of"]), joined(read, name)
+
+
+def _guarantor_fields(frame: pd.DataFrame, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
+    """What guarantor_signals reads of these loans, with their places in the ledger."""
+    aged, _ = age(frame, as_of, settings.typed.aging)
+    return aged[[c for c in (POSITION, "dpd", *GUARANTOR_FIELDS) if c in aged]]
+
+
+def _watch_of(
+    frame: pd.DataFrame, file: str, signals: pd.DataFrame, kwargs: dict[str, Any]
+) -> WatchPart | None:
+    if not len(frame):
+        return None
+    ledger, positions = _as_ledger(frame, file)
+    given = signals.reindex(positions).reset_index(drop=True)
+    return watch_part([(kwargs["as_of"], ledger.frame)], positions=positions,
+                      guarantor_signals=given, **kwargs)  # fmt: skip
+
+
+def watch(
+    parts: Sequence[Path],
+    settings: Settings,
+    *,
+    name: str,
+    read_options: dict[str, Any],
+    as_of: pd.Timestamp,
+    by: str = "loan",
+    lang: str = "zh",
+) -> tuple[WatchResult, Ledger]:
+    """watch's list of the ledger in `parts`, and how it was read (without its loans). A
+    guarantor may be a debtor anywhere in the ledger: the guarantor signals are computed on
+    the client over the few columns they read, gathered from every partition; the rest runs
+    per debtor after the shuffle."""
+    dask = _dask()
+    with warnings.catch_warnings():  # a DataFrame and delayed objects persisted together
+        warnings.filterwarnings("ignore", "Computing mixed collections", UserWarning)
+        loans, summaries = dask.persist(*_read(parts, read_options, keyed=True))  # read once
+    fields = [dask.delayed(_guarantor_fields)(p, as_of, settings) for p in loans.to_delayed()]
+    gathered = pd.concat(dask.compute(*fields), ignore_index=True)
+    gathered = gathered.sort_values(POSITION, kind="stable")
+    signals = guarantor_signals(gathered.reset_index(drop=True)).set_index(
+        gathered[POSITION].to_numpy()
+    )
+    by_debtor = loans.shuffle(on=KEY, npartitions=max(loans.npartitions, 1))
+    options = {"settings": settings, "as_of": as_of, "by": by, "lang": lang}
+    shared = dask.delayed(signals)
+    pieces = [dask.delayed(_watch_of)(p, name, shared, options) for p in by_debtor.to_delayed()]
+    computed, read = dask.compute(pieces, summaries)
+    found = [piece for piece in computed if piece is not None]
+    if not found:
+        found = [watch_part([(as_of, joined(read, name).frame)], settings, as_of=as_of, by=by,
+                            lang=lang)]  # fmt: skip
+    return ranked_watch(found, as_of=as_of, by=by), joined(read, name)

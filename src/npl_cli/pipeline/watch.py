@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from npl_cli.config import Settings
-from npl_cli.debtors import debtor_keys
+from npl_cli.debtors import debtor_keys, debtor_order
 from npl_cli.priority import where_text
 from npl_cli.text import join_present
 from npl_cli.warning import (
@@ -57,20 +57,47 @@ class WatchResult:
     counts: dict[str, int]  # rows by level
 
 
+@dataclass
+class WatchPart:
+    """The scored performing loans (or debtors) of some debtors, before ranking, with
+    `_order`, their place in the whole ledger."""
+
+    rows: pd.DataFrame
+    scored: int
+
+
 def watch(
     history: Sequence[Snapshot], settings: Settings, *, as_of: pd.Timestamp, by: str, lang: str
 ) -> WatchResult:
     """Score the last snapshot's performing loans; `history` (oldest first) feeds the
     signals that need earlier months (a single ledger has none)."""
+    part = watch_part(history, settings, as_of=as_of, by=by, lang=lang)
+    return ranked_watch([part], as_of=as_of, by=by)
+
+
+def watch_part(
+    history: Sequence[Snapshot],
+    settings: Settings,
+    *,
+    as_of: pd.Timestamp,
+    by: str,
+    lang: str,
+    positions: np.ndarray | None = None,
+    guarantor_signals: pd.DataFrame | None = None,
+) -> WatchPart:
+    """watch for the loans of the last snapshot (all of each debtor's), unranked.
+    `positions`: each loan's place in the whole ledger (default: its row);
+    `guarantor_signals`: those of the whole ledger for these loans (default: computed here)."""
     warnings = compile_warnings(settings.warnings)
     thresholds = settings.data["watch"]["levels"]
-    everything = watch_frame(measured(history, settings.typed.aging), as_of)
+    everything = watch_frame(measured(history, settings.typed.aging), as_of, guarantor_signals)
     keep = np.flatnonzero(performing(everything))
     # scored on every loan (row by row), then only the listed columns of the performing ones
     # are moved: the wide frame is never filtered or sorted as a whole
     scored = score(everything, warnings, as_of).iloc[keep].reset_index(drop=True)
-    listed = [c for c in LOAN_COLUMNS if c in everything]
-    frame = everything[listed].iloc[keep].reset_index(drop=True)
+    shown = [c for c in LOAN_COLUMNS if c in everything]
+    frame = everything[shown].iloc[keep].reset_index(drop=True)
+    frame["_order"] = (np.arange(len(everything)) if positions is None else positions)[keep]
     frame["score"] = scored["score"].to_numpy()
     frame["level"] = levels(frame["score"].to_numpy(), thresholds)
     parts = [where_text(scored[w.name].to_numpy(dtype=bool), w.reason[lang]) for w in warnings]
@@ -85,21 +112,30 @@ def watch(
     frame["suggested_actions"] = frame["level"].map(actions)
     if by == "debtor":
         frame = _by_debtor(frame)
+    return WatchPart(frame, len(scored))
+
+
+def ranked_watch(parts: Sequence[WatchPart], *, as_of: pd.Timestamp, by: str) -> WatchResult:
+    """The parts' rows as one list: highest score first, then larger balance, then ledger
+    order."""
+    frame = pd.concat([p.rows for p in parts], ignore_index=True) if len(parts) > 1 else (
+        parts[0].rows
+    )  # fmt: skip
     order = np.lexsort(
         (
-            np.arange(len(frame)),
+            frame["_order"].to_numpy(),
             -frame["balance"].to_numpy(dtype=float),
             -frame["score"].to_numpy(dtype=float),
         )
     )
-    ranked = frame.iloc[order].reset_index(drop=True)
+    ranked = frame.drop(columns="_order").iloc[order].reset_index(drop=True)
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
     columns = DEBTOR_COLUMNS if by == "debtor" else LOAN_COLUMNS
     for column in columns:
         if column not in ranked:
             ranked[column] = None
     counts = {level: int((ranked["level"] == level).sum()) for level in ("red", "amber", "green")}
-    return WatchResult(ranked[columns], as_of, by, len(scored), counts)
+    return WatchResult(ranked[columns], as_of, by, sum(p.scored for p in parts), counts)
 
 
 def _by_debtor(frame: pd.DataFrame) -> pd.DataFrame:
@@ -109,6 +145,7 @@ def _by_debtor(frame: pd.DataFrame) -> pd.DataFrame:
     first = order[np.r_[True, debtor[order][1:] != debtor[order][:-1]]]
     out = frame.iloc[first].reset_index(drop=True)
     count = int(debtor.max(initial=-1)) + 1
+    out["_order"] = debtor_order(frame, debtor, frame["_order"].to_numpy(), count)[debtor[first]]
     out["loans"] = np.bincount(debtor, minlength=count)[debtor[first]]
     out["balance"] = np.round(
         np.bincount(debtor, weights=frame["balance"].to_numpy(dtype=float), minlength=count), 2

@@ -119,7 +119,11 @@ def test_the_cli_writes_the_same_bytes_on_both_engines(
 ) -> None:
     folder = tmp_path / "parts"
     write_parts(loans, folder, [500, 1000])
-    runs = (("triage", []), ("limitation", ["--days", "180"]), ("watch", ["--by", "debtor"]))
+    runs: tuple[tuple[str, list[str]], ...] = (
+        ("triage", []),
+        ("limitation", ["--days", "180"]),
+        ("watch", ["--by", "debtor"]),
+    )
     for command, extra in runs:
         for engine in ("pandas", "dask"):
             done = run(command, folder, "--as-of", "2026-10-31", "-f", "csv",

@@ -126,7 +126,7 @@ def limitation(
     """Legal deadlines due within --days and the expired ones, nearest first: claim limitation,
     guarantee period, guarantor limitation, enforcement."""
     from npl_cli.cli import choices
-    from npl_cli.cli.loading import read_source
+    from npl_cli.cli.loading import read_source, run_in_parts, streamable
     from npl_cli.cli.output import split_format, write_listing
     from npl_cli.config import load_settings
     from npl_cli.pipeline import limitation as compute_limitation
@@ -141,12 +141,13 @@ def limitation(
     language = resolve_lang(lang, settings.lang)
     kinds = list(choices.deadline_kinds(kind))  # checked before any work
     officers, branches = [o.strip() for o in officer or ()], [b.strip() for b in branch or ()]
-    if engine is Engine.dask:
-        from npl_cli.cli.loading import run_on_dask
-        from npl_cli.pipeline import dask_engine
+    if engine is Engine.dask or streamable(ledger, snapshot, workspace):
+        from npl_cli.pipeline import dask_engine, streamed
 
-        result, loaded, day = run_on_dask(
-            dask_engine.limitation, ledger, settings=settings, as_of=as_of, scheduler=scheduler,
+        on_dask = engine is Engine.dask
+        result, loaded, day = run_in_parts(
+            (dask_engine if on_dask else streamed).limitation, ledger, settings=settings,
+            as_of=as_of, on_dask=on_dask, scheduler=scheduler,
             lang=language, snapshot=snapshot, workspace=workspace, sheet=sheet,
             header_row=header_row, encoding=encoding, output=output, rejects=rejects,
             days=days, everything=everything, expired=expired, kinds=kinds, officers=officers,

@@ -218,14 +218,26 @@ def as_of_for(given: pd.Timestamp | None, ledger: Ledger, messages: Messages) ->
     return today
 
 
-def run_on_dask(
+def streamable(path: Path | None, snapshot: str | None, workspace: Path | None) -> bool:
+    """Whether LEDGER is parts too big to read whole: the pandas engine then streams them
+    (the workspace's log and survey need the whole frame, so they never stream)."""
+    from npl_cli.pipeline.streamed import worth_streaming
+
+    if path is None or snapshot is not None or workspace is not None:
+        return False
+    parts = part_paths(path)
+    return parts is not None and worth_streaming(parts)
+
+
+def run_in_parts(
     job: Callable[..., tuple[Any, Ledger]],
     path: Path | None,
     *,
     settings: Settings,
     as_of: str | None,
-    scheduler: str | None,
     lang: str,
+    on_dask: bool = False,
+    scheduler: str | None = None,
     snapshot: str | None = None,
     workspace: Path | None = None,
     sheet: str | None = None,
@@ -235,24 +247,36 @@ def run_on_dask(
     rejects: Path | None = None,
     **kwargs: Any,
 ) -> tuple[Any, Ledger, pd.Timestamp]:
-    """`job` (a dask_engine function) on the ledger at `path` (parts, or one file), on the
-    cluster at `scheduler` or a local one; what the reader noticed said as read_ledger says it."""
-    from npl_cli.cli.common import parse_date_option
-    from npl_cli.pipeline.dask_engine import cluster
+    """`job` (of dask_engine, on the cluster at `scheduler` or a local one; else of
+    streamed) on the ledger at `path`, a file or parts; what the reader noticed said as
+    read_ledger says it."""
+    from contextlib import nullcontext
 
-    if path is None or snapshot is not None or workspace is not None:
+    from npl_cli.cli.common import parse_date_option
+
+    if on_dask and (path is None or snapshot is not None or workspace is not None):
         raise UsageError(
             "--engine dask reads a LEDGER given as a file, a folder or a quoted glob of parts; "
             "the workspace (--snapshot, --workspace) runs on the pandas engine"
         )
-    if as_of is None:
+    if on_dask and as_of is None:
         raise UsageError("--engine dask needs --as-of DATE (the parts are read on the workers)")
-    day = parse_date_option(as_of, "--as-of")
+    assert path is not None
     parts = part_paths(path) or [path]
     check_outputs(output, inputs=parts, rejects=rejects)
     options = {"columns": settings.columns, "sheet": sheet, "header_row": header_row,
                "encoding": encoding, "check_ids": False}  # fmt: skip
-    with cluster(scheduler):
+    if as_of is not None:
+        day = parse_date_option(as_of, "--as-of")
+    else:  # the date the first part's title row or name gives, as for a whole ledger
+        day = as_of_for(None, read_part(parts[0], **options), Messages(lang))
+    if on_dask:
+        from npl_cli.pipeline.dask_engine import cluster
+
+        running: Any = cluster(scheduler)
+    else:
+        running, kwargs = nullcontext(), {**kwargs, "beside": output}
+    with running:
         result, ledger = job(parts, settings, name=str(path), read_options=options, as_of=day,
                              lang=lang, **kwargs)  # fmt: skip
     tell_ledger(ledger, path, check_ids=False, rejects=rejects, lang=lang)

@@ -135,7 +135,7 @@ def triage(
     """The prioritised worklist: aging, five-tier floors, legal deadlines, debtor types by
     rules, lawful tactics and the reasons for each rank."""
     from npl_cli.cli import choices
-    from npl_cli.cli.loading import read_source
+    from npl_cli.cli.loading import read_source, run_in_parts, streamable
     from npl_cli.cli.output import split_format, write_listing
     from npl_cli.config import load_settings
     from npl_cli.pipeline import TriageFilters
@@ -160,12 +160,13 @@ def triage(
         branches=tuple(b.strip() for b in branch or ()),
     )
     to_screen = chosen is Format.table
-    if engine is Engine.dask:
-        from npl_cli.cli.loading import run_on_dask
-        from npl_cli.pipeline import dask_engine
+    if engine is Engine.dask or streamable(ledger, snapshot, workspace):
+        from npl_cli.pipeline import dask_engine, streamed
 
-        result, loaded, day = run_on_dask(
-            dask_engine.triage, ledger, settings=settings, as_of=as_of, scheduler=scheduler,
+        on_dask = engine is Engine.dask
+        result, loaded, day = run_in_parts(
+            (dask_engine if on_dask else streamed).triage, ledger, settings=settings,
+            as_of=as_of, on_dask=on_dask, scheduler=scheduler,
             lang=language, snapshot=snapshot, workspace=workspace, sheet=sheet,
             header_row=header_row, encoding=encoding, output=output, rejects=rejects,
             by=by.value, filters=filters, top=None if to_screen else top,

@@ -99,7 +99,7 @@ def watch(
     `npl watch calibrate` fits a logistic regression on the back-test's loans (needs
     scikit-learn: pip install 'npl-cli[ml]') and suggests points per rule; `-o FILE.toml`
     writes the rules with them, for `--rules FILE`. It never changes the rules itself."""
-    from npl_cli.cli.loading import workspace_path
+    from npl_cli.cli.loading import run_in_parts, streamable, workspace_path
     from npl_cli.cli.output import check_outputs, write_rows
     from npl_cli.config import load_settings
     from npl_cli.errors import UsageError
@@ -130,12 +130,13 @@ def watch(
         else:
             write_json_object(tested, output)
         return
-    if engine is Engine.dask:
-        from npl_cli.cli.loading import run_on_dask
-        from npl_cli.pipeline import dask_engine
+    if engine is Engine.dask or streamable(ledger, None, workspace):
+        from npl_cli.pipeline import dask_engine, streamed
 
-        result, _, day = run_on_dask(
-            dask_engine.watch, ledger, settings=settings, as_of=as_of, scheduler=scheduler,
+        on_dask = engine is Engine.dask
+        result, _, day = run_in_parts(
+            (dask_engine if on_dask else streamed).watch, ledger, settings=settings,
+            as_of=as_of, on_dask=on_dask, scheduler=scheduler,
             lang=language, workspace=workspace, sheet=sheet, header_row=header_row,
             encoding=encoding, output=output, by=by.value,
         )  # fmt: skip

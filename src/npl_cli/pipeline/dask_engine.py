@@ -16,23 +16,27 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from npl_cli.aging import age
 from npl_cli.config import Settings
-from npl_cli.debtors import debtor_key_text
 from npl_cli.errors import UsageError
 from npl_cli.ledger import Ledger
 from npl_cli.ledger.parts import joined, read_part
-from npl_cli.pipeline.limitation import LimitationPart, LimitationResult, limitation_part
+from npl_cli.pipeline.limitation import LimitationResult
 from npl_cli.pipeline.limitation import merged as merged_limitation
-from npl_cli.pipeline.triage import TriageResult, WorklistPart, ranked_worklist, worklist_part
-from npl_cli.pipeline.watch import WatchPart, WatchResult, ranked_watch, watch_part
-from npl_cli.warning import GUARANTOR_FIELDS, guarantor_signals
-
-POSITION, KEY = "_position", "_debtor_key"
-ROWS_PER_PART = 1 << 32  # a loan's place in the whole ledger: part * this + its row
+from npl_cli.pipeline.partitioned import (
+    KEY,
+    POSITION,
+    deadlines_of,
+    guarantor_fields,
+    placed,
+    watch_of,
+    without_frame,
+    worklist_of,
+)
+from npl_cli.pipeline.triage import TriageResult, ranked_worklist, worklist_part
+from npl_cli.pipeline.watch import WatchResult, ranked_watch, watch_part
+from npl_cli.warning import guarantor_signals
 
 
 def _dask() -> Any:
@@ -70,49 +74,16 @@ def cluster(scheduler: str | None, workers: int | None = None) -> Iterator[Any]:
         yield client
 
 
-def _without_frame(ledger: Ledger) -> Ledger:
-    """How a part was read, without its loans (they stay on the workers)."""
-    return ledger.replace_frame(ledger.frame.iloc[:0])
-
-
-def _placed(ledger: Ledger, index: int, keyed: bool) -> pd.DataFrame:
-    frame = ledger.frame.copy()
-    frame[POSITION] = index * ROWS_PER_PART + np.arange(len(frame), dtype=np.int64)
-    if keyed:
-        frame[KEY] = debtor_key_text(frame)
-    return frame
-
-
 def _read(parts: Sequence[Path], options: dict[str, Any], keyed: bool) -> tuple[Any, list[Any]]:
     """The parts as a Dask DataFrame (one partition each) and how each was read."""
     dask = _dask()
     import dask.dataframe as dd
 
     ledgers = [dask.delayed(read_part)(path, **options) for path in parts]
-    frames = [dask.delayed(_placed)(ledger, i, keyed) for i, ledger in enumerate(ledgers)]
+    frames = [dask.delayed(placed)(ledger, i, keyed) for i, ledger in enumerate(ledgers)]
     meta = frames[0].compute().iloc[:0]  # the first part's columns and types
-    summaries = [dask.delayed(_without_frame)(ledger) for ledger in ledgers]
+    summaries = [dask.delayed(without_frame)(ledger) for ledger in ledgers]
     return dd.from_delayed(frames, meta=meta, verify_meta=False), summaries
-
-
-def _as_ledger(frame: pd.DataFrame, file: str) -> tuple[Ledger, np.ndarray]:
-    """A partition as a ledger in ledger order, and each loan's place in the whole."""
-    frame = frame.sort_values(POSITION, kind="stable")
-    positions = frame[POSITION].to_numpy()
-    frame = frame.drop(columns=[c for c in (POSITION, KEY) if c in frame]).reset_index(drop=True)
-    return Ledger.from_frame(frame, file), positions
-
-
-def _worklist_of(frame: pd.DataFrame, file: str, kwargs: dict[str, Any]) -> WorklistPart | None:
-    if not len(frame):
-        return None
-    ledger, positions = _as_ledger(frame, file)
-    return worklist_part(ledger, positions=positions, **kwargs)
-
-
-def _deadlines_of(frame: pd.DataFrame, file: str, kwargs: dict[str, Any]) -> LimitationPart:
-    ledger, positions = _as_ledger(frame, file)
-    return limitation_part(ledger, positions=positions, **kwargs)
 
 
 def triage(
@@ -131,7 +102,7 @@ def triage(
     loans, summaries = _read(parts, read_options, keyed=True)
     by_debtor = loans.shuffle(on=KEY, npartitions=max(loans.npartitions, 1))
     options = {"settings": settings, "as_of": as_of, "by": by, **kwargs}
-    pieces = [dask.delayed(_worklist_of)(p, name, options) for p in by_debtor.to_delayed()]
+    pieces = [dask.delayed(worklist_of)(p, name, options) for p in by_debtor.to_delayed()]
     computed, read = dask.compute(pieces, summaries)
     found = [piece for piece in computed if piece is not None]
     if not found:  # no loans at all: the pandas engine's answer for an empty ledger
@@ -155,26 +126,9 @@ def limitation(
     dask = _dask()
     loans, summaries = _read(parts, read_options, keyed=False)
     options = {"settings": settings, **kwargs}
-    pieces = [dask.delayed(_deadlines_of)(p, name, options) for p in loans.to_delayed()]
+    pieces = [dask.delayed(deadlines_of)(p, name, options) for p in loans.to_delayed()]
     computed, read = dask.compute(pieces, summaries)
     return merged_limitation(computed, settings, kwargs["as_of"]), joined(read, name)
-
-
-def _guarantor_fields(frame: pd.DataFrame, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
-    """What guarantor_signals reads of these loans, with their places in the ledger."""
-    aged, _ = age(frame, as_of, settings.typed.aging)
-    return aged[[c for c in (POSITION, "dpd", *GUARANTOR_FIELDS) if c in aged]]
-
-
-def _watch_of(
-    frame: pd.DataFrame, file: str, signals: pd.DataFrame, kwargs: dict[str, Any]
-) -> WatchPart | None:
-    if not len(frame):
-        return None
-    ledger, positions = _as_ledger(frame, file)
-    given = signals.reindex(positions).reset_index(drop=True)
-    return watch_part([(kwargs["as_of"], ledger.frame)], positions=positions,
-                      guarantor_signals=given, **kwargs)  # fmt: skip
 
 
 def watch(
@@ -195,7 +149,7 @@ def watch(
     with warnings.catch_warnings():  # a DataFrame and delayed objects persisted together
         warnings.filterwarnings("ignore", "Computing mixed collections", UserWarning)
         loans, summaries = dask.persist(*_read(parts, read_options, keyed=True))  # read once
-    fields = [dask.delayed(_guarantor_fields)(p, as_of, settings) for p in loans.to_delayed()]
+    fields = [dask.delayed(guarantor_fields)(p, as_of, settings) for p in loans.to_delayed()]
     gathered = pd.concat(dask.compute(*fields), ignore_index=True)
     gathered = gathered.sort_values(POSITION, kind="stable")
     signals = guarantor_signals(gathered.reset_index(drop=True)).set_index(
@@ -204,7 +158,7 @@ def watch(
     by_debtor = loans.shuffle(on=KEY, npartitions=max(loans.npartitions, 1))
     options = {"settings": settings, "as_of": as_of, "by": by, "lang": lang}
     shared = dask.delayed(signals)
-    pieces = [dask.delayed(_watch_of)(p, name, shared, options) for p in by_debtor.to_delayed()]
+    pieces = [dask.delayed(watch_of)(p, name, shared, options) for p in by_debtor.to_delayed()]
     computed, read = dask.compute(pieces, summaries)
     found = [piece for piece in computed if piece is not None]
     if not found:

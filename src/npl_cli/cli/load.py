@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
@@ -178,6 +177,8 @@ def _store(
     own date is read: the ledger, that day, and 'loaded' or 'replaced'. The store is opened
     once the rows are coerced (a file that cannot be read never touches it), and they are
     inserted while the reader accounts for them."""
+    from concurrent.futures import ThreadPoolExecutor  # here, not on the paths a TAB takes
+
     from npl_cli.store import Workspace
     from npl_cli.store.writer import SnapshotWriter
 

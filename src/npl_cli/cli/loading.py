@@ -250,8 +250,6 @@ def run_in_parts(
     """`job` (of dask_engine, on the cluster at `scheduler` or a local one; else of
     streamed) on the ledger at `path`, a file or parts; what the reader noticed said as
     read_ledger says it."""
-    from contextlib import nullcontext
-
     from npl_cli.cli.common import parse_date_option
 
     if on_dask and (path is None or snapshot is not None or workspace is not None):
@@ -274,9 +272,12 @@ def run_in_parts(
         from npl_cli.pipeline.dask_engine import cluster
 
         running: Any = cluster(scheduler)
-    else:
-        running, kwargs = nullcontext(), {**kwargs, "beside": output}
-    with running:
+    else:  # streamed: its buckets beside the output, and bars for its parts and buckets
+        running = progress_bars(lang)
+        kwargs = {**kwargs, "beside": output}
+    with running as bars:
+        if not on_dask:
+            kwargs["progress"] = bars
         result, ledger = job(parts, settings, name=str(path), read_options=options, as_of=day,
                              lang=lang, **kwargs)  # fmt: skip
     tell_ledger(ledger, path, check_ids=False, rejects=rejects, lang=lang)

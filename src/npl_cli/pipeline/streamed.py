@@ -9,6 +9,7 @@ whole book; the output is the same as reading the whole book at once.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ import pyarrow.feather as feather
 from npl_cli.config import Settings
 from npl_cli.ledger import Ledger
 from npl_cli.ledger.parts import joined, read_part
+from npl_cli.messages import said
 from npl_cli.pipeline.limitation import LimitationResult
 from npl_cli.pipeline.limitation import merged as merged_limitation
 from npl_cli.pipeline.partitioned import (
@@ -37,6 +39,7 @@ from npl_cli.pipeline.partitioned import (
 )
 from npl_cli.pipeline.triage import TriageResult, ranked_worklist, worklist_part
 from npl_cli.pipeline.watch import WatchResult, ranked_watch, watch_part
+from npl_cli.progress import QUIET, Progress
 from npl_cli.warning import guarantor_signals
 
 MEMORY_PER_CSV_BYTE = 8  # a ledger read whole needs about this many bytes per byte of CSV
@@ -51,8 +54,6 @@ def worth_streaming(parts: Sequence[Path], available: int | None = None) -> bool
 
 def _available_memory() -> int:
     try:
-        import os
-
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):  # no sysconf (Windows): assume 8 GiB
         return 8 << 30
@@ -77,12 +78,15 @@ def _split(
     read_options: dict[str, Any],
     spill: Path,
     on_part: Callable[[pd.DataFrame], None] = lambda frame: None,
+    progress: Progress = QUIET,
 ) -> tuple[list[list[Path]], list[Ledger]]:
     """Every part read once, its loans written to one Arrow file per bucket of debtors (as
     many buckets as parts, so a bucket is about a part's size) and shown to `on_part`; the
     files of each bucket, and how each part was read."""
     files: list[list[Path]] = [[] for _ in parts]
     summaries = []
+    advance = progress.task(said(f"reading {len(parts)} parts", f"读取 {len(parts)} 个分片"),
+                            len(parts))  # fmt: skip
     for index, path in enumerate(parts):
         ledger = read_part(path, **read_options)
         frame = placed(ledger, index, keyed=True)
@@ -96,7 +100,17 @@ def _split(
             feather.write_feather(table, target, compression="uncompressed")
             files[bucket].append(target)
         del frame
+        advance(1)
     return files, summaries
+
+
+def _buckets(files: list[list[Path]], progress: Progress) -> Iterator[pd.DataFrame]:
+    """Each bucket's loans in turn, its files removed once read."""
+    advance = progress.task(said("computing by debtor (buckets)", "按借款人分桶计算"), len(files))
+    for bucket in files:
+        if bucket:
+            yield _bucket(bucket)
+        advance(1)
 
 
 def _bucket(files: list[Path]) -> pd.DataFrame:
@@ -116,13 +130,14 @@ def triage(
     by: str = "debtor",
     top: int | None = None,
     beside: Path | None = None,
+    progress: Progress = QUIET,
     **kwargs: Any,
 ) -> tuple[TriageResult, Ledger]:
     """triage's worklist of the ledger in `parts`, bucket by bucket."""
     options = {"settings": settings, "as_of": as_of, "by": by, **kwargs}
     with _spill(beside) as spill:
-        files, summaries = _split(parts, read_options, spill)
-        found = [worklist_of(_bucket(f), name, options) for f in files if f]
+        files, summaries = _split(parts, read_options, spill, progress=progress)
+        found = [worklist_of(loans, name, options) for loans in _buckets(files, progress)]
     read = joined(summaries, name)
     pieces = [piece for piece in found if piece is not None] or [worklist_part(read, **options)]
     result = ranked_worklist(pieces, settings, as_of=as_of, by=by, top=top,
@@ -137,17 +152,21 @@ def limitation(
     name: str,
     read_options: dict[str, Any],
     beside: Path | None = None,
+    progress: Progress = QUIET,
     **kwargs: Any,
 ) -> tuple[LimitationResult, Ledger]:
     """limitation's deadlines of the ledger in `parts`, part by part (no buckets needed: each
     loan stands alone)."""
     options = {"settings": settings, **kwargs}
     computed, summaries = [], []
+    advance = progress.task(said(f"reading {len(parts)} parts", f"读取 {len(parts)} 个分片"),
+                            len(parts))  # fmt: skip
     for index, path in enumerate(parts):
         ledger = read_part(path, **read_options)
         summaries.append(without_frame(ledger))
         computed.append(deadlines_of(placed(ledger, index, keyed=False), name, options))
         del ledger
+        advance(1)
     return merged_limitation(computed, settings, kwargs["as_of"]), joined(summaries, name)
 
 
@@ -161,6 +180,7 @@ def watch(
     by: str = "loan",
     lang: str = "zh",
     beside: Path | None = None,
+    progress: Progress = QUIET,
 ) -> tuple[WatchResult, Ledger]:
     """watch's list of the ledger in `parts`: the guarantor signals from the few columns they
     read of every part, the rest bucket by bucket."""
@@ -171,13 +191,13 @@ def watch(
 
     options = {"settings": settings, "as_of": as_of, "by": by, "lang": lang}
     with _spill(beside) as spill:
-        files, summaries = _split(parts, read_options, spill, on_part=keep_fields)
+        files, summaries = _split(parts, read_options, spill, keep_fields, progress)
         gathered = pd.concat(fields, ignore_index=True).sort_values(POSITION, kind="stable")
         signals = guarantor_signals(gathered.reset_index(drop=True)).set_index(
             gathered[POSITION].to_numpy()
         )
         del fields[:], gathered
-        found = [watch_of(_bucket(f), name, signals, options) for f in files if f]
+        found = [watch_of(loans, name, signals, options) for loans in _buckets(files, progress)]
     read = joined(summaries, name)
     pieces = [piece for piece in found if piece is not None] or [
         watch_part([(as_of, read.frame)], settings, as_of=as_of, by=by, lang=lang)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from npl_cli.ledger.parts import read_part
 from npl_cli.pipeline import streamed
 from npl_cli.sample import generate
 
@@ -74,3 +75,23 @@ def test_a_rejected_row_in_a_part_is_counted_and_named(
     assert rejects[["source_file", "source_row", "column", "value", "reason"]].values.tolist() == [
         ["part-1.csv", "6", "balance", "lots", "balance is not a number"]
     ]
+
+
+def test_parquet_parts_of_canonical_columns_read_like_the_ledger(
+    tmp_path: Path, loans: pd.DataFrame, run: Any
+) -> None:
+    csv_parts, parquet_parts = tmp_path / "csv", tmp_path / "parquet"
+    csv_parts.mkdir()
+    parquet_parts.mkdir()
+    for i, start in enumerate((0, 700)):
+        piece = loans.iloc[start : start + 700]
+        piece.to_csv(csv_parts / f"part-{i}.csv", index=False)
+    for i, path in enumerate(sorted(csv_parts.iterdir())):  # the canonical frame, as exported
+        read_part(path, columns={}, check_ids=False).frame.to_parquet(
+            parquet_parts / f"part-{i}.parquet"
+        )
+    for folder in (csv_parts, parquet_parts):
+        done = run("triage", folder, "--as-of", AS_OF, "-f", "csv", "-o", f"{folder.name}.csv")
+        assert done.exit_code == 0, done.output
+        assert "ranked from 1,200 loans" in done.output
+    assert (tmp_path / "csv.csv").read_bytes() == (tmp_path / "parquet.csv").read_bytes()

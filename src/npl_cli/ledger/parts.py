@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,12 @@ def read_part(path: Path, **options: Any) -> Ledger:
     ledger = Ledger.from_frame(frame.reset_index(drop=True), path.name)
     if "loan_id" not in ledger.frame or "balance" not in ledger.frame:
         raise InputError(
-            f"{path}: a Parquet part needs the canonical columns loan_id and balance "
-            "(as `npl workspace export` writes them)"
+            said(
+                f"{path}: a Parquet part needs the canonical columns loan_id and balance (as "
+                "`npl workspace export` writes them)",
+                f"{path}：Parquet 分片须有标准列 loan_id 和 balance（即 `npl workspace export` "
+                "导出的列）",
+            )
         )
     return ledger
 
@@ -82,7 +87,7 @@ def joined(parts: list[Ledger], name: str) -> Ledger:
         rows_used=sum(part.rows_used for part in parts),
         rows_rejected=sum(part.rows_rejected for part in parts),
         rows_skipped=sum(part.rows_skipped for part in parts),
-        skipped={k: sum(p.skipped.get(k, 0) for p in parts) for p0 in parts for k in p0.skipped},
+        skipped=dict(sum((Counter(part.skipped) for part in parts), Counter())),
         rejects=stacked([part.rejects for part in parts]),
         problems=stacked([part.problems for part in parts]),
         extra_columns=extra,

@@ -142,6 +142,9 @@ def test_the_dask_engine_reads_files_not_the_workspace(run: Any, tmp_path: Path)
     done = run("triage", tmp_path / "parts", "--engine", "dask")
     assert done.exit_code == 2
     assert "--engine dask needs --as-of DATE" in done.output
+    done = run("triage", tmp_path / "parts", "--engine", "dask", "--lang", "zh")
+    assert done.exit_code == 2
+    assert "--engine dask 需要 --as-of 日期（分片在各工作进程上读取）" in done.output
 
 
 def test_counted_notes_of_parts_add_up() -> None:

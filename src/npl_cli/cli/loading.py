@@ -17,6 +17,7 @@ from npl_cli.errors import UsageError
 from npl_cli.export import write_frame
 from npl_cli.ledger import Ledger, OwnDate, load_ledger
 from npl_cli.ledger.parts import joined, part_paths, read_part
+from npl_cli.messages import said
 from npl_cli.progress import QUIET, Progress
 from npl_cli.render.console import Messages, progress_bars
 from npl_cli.render.workbook import for_people
@@ -254,11 +255,20 @@ def run_in_parts(
 
     if on_dask and (path is None or snapshot is not None or workspace is not None):
         raise UsageError(
-            "--engine dask reads a LEDGER given as a file, a folder or a quoted glob of parts; "
-            "the workspace (--snapshot, --workspace) runs on the pandas engine"
+            said(
+                "--engine dask reads a LEDGER given as a file, a folder or a quoted glob of "
+                "parts; the workspace (--snapshot, --workspace) runs on the pandas engine",
+                "--engine dask 只读取台账文件、文件夹或加引号的分片通配符；工作区（--snapshot、"
+                "--workspace）请用 pandas 引擎",
+            )
         )
     if on_dask and as_of is None:
-        raise UsageError("--engine dask needs --as-of DATE (the parts are read on the workers)")
+        raise UsageError(
+            said(
+                "--engine dask needs --as-of DATE (the parts are read on the workers)",
+                "--engine dask 需要 --as-of 日期（分片在各工作进程上读取）",
+            )
+        )
     assert path is not None
     parts = part_paths(path) or [path]
     check_outputs(output, inputs=parts, rejects=rejects)

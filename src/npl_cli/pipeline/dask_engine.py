@@ -22,6 +22,7 @@ from npl_cli.config import Settings
 from npl_cli.errors import UsageError
 from npl_cli.ledger import Ledger
 from npl_cli.ledger.parts import joined, read_part
+from npl_cli.messages import said
 from npl_cli.pipeline.limitation import LimitationResult
 from npl_cli.pipeline.limitation import merged as merged_limitation
 from npl_cli.pipeline.partitioned import (
@@ -45,8 +46,12 @@ def _dask() -> Any:
         import distributed  # noqa: F401
     except ImportError:
         raise UsageError(
-            "--engine dask needs Dask: pip install 'npl-cli[dask]' (dask[dataframe] and "
-            "distributed)"
+            said(
+                "--engine dask needs Dask: pip install 'npl-cli[dask]' (dask[dataframe] and "
+                "distributed)",
+                "--engine dask 需要安装 Dask：pip install 'npl-cli[dask]'（dask[dataframe] 与 "
+                "distributed）",
+            )
         ) from None
     return dask
 

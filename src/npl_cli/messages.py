@@ -68,9 +68,9 @@ def merged_notes(parts: Iterable[Sequence[str]]) -> list[str]:
             else:
                 key = f"text:{note}"
             order.setdefault(key, note)
-    said_ = [note.make(counts[key]) if isinstance(note, Tally) else note
+    made = [note.make(counts[key]) if isinstance(note, Tally) else note
              for key, note in order.items()]  # fmt: skip
-    return [note for note in said_ if note]
+    return [note for note in made if note]
 
 
 def in_lang(text: str, lang: str) -> str:

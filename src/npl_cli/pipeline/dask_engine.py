@@ -27,17 +27,16 @@ from npl_cli.pipeline.limitation import LimitationResult
 from npl_cli.pipeline.limitation import merged as merged_limitation
 from npl_cli.pipeline.partitioned import (
     KEY,
-    POSITION,
     deadlines_of,
     guarantor_fields,
     placed,
     watch_of,
+    whole_signals,
     without_frame,
     worklist_of,
 )
 from npl_cli.pipeline.triage import TriageResult, ranked_worklist, worklist_part
 from npl_cli.pipeline.watch import WatchResult, ranked_watch, watch_part
-from npl_cli.warning import guarantor_signals
 
 
 def _dask() -> Any:
@@ -108,14 +107,13 @@ def triage(
     by_debtor = loans.shuffle(on=KEY, npartitions=max(loans.npartitions, 1))
     options = {"settings": settings, "as_of": as_of, "by": by, **kwargs}
     pieces = [dask.delayed(worklist_of)(p, name, options) for p in by_debtor.to_delayed()]
-    computed, read = dask.compute(pieces, summaries)
-    found = [piece for piece in computed if piece is not None]
-    if not found:  # no loans at all: the pandas engine's answer for an empty ledger
-        empty = joined(read, name)
-        found = [worklist_part(empty, **options)]
+    computed, summaries = dask.compute(pieces, summaries)
+    read = joined(summaries, name)
+    # no loans at all: the pandas engine's answer for an empty ledger
+    found = [piece for piece in computed if piece is not None] or [worklist_part(read, **options)]
     result = ranked_worklist(found, settings, as_of=as_of, by=by, top=top,
                              extra=kwargs.get("extra", ()))  # fmt: skip
-    return result, joined(read, name)
+    return result, read
 
 
 def limitation(
@@ -155,18 +153,14 @@ def watch(
         warnings.filterwarnings("ignore", "Computing mixed collections", UserWarning)
         loans, summaries = dask.persist(*_read(parts, read_options, keyed=True))  # read once
     fields = [dask.delayed(guarantor_fields)(p, as_of, settings) for p in loans.to_delayed()]
-    gathered = pd.concat(dask.compute(*fields), ignore_index=True)
-    gathered = gathered.sort_values(POSITION, kind="stable")
-    signals = guarantor_signals(gathered.reset_index(drop=True)).set_index(
-        gathered[POSITION].to_numpy()
-    )
+    signals = whole_signals(list(dask.compute(*fields)))
     by_debtor = loans.shuffle(on=KEY, npartitions=max(loans.npartitions, 1))
     options = {"settings": settings, "as_of": as_of, "by": by, "lang": lang}
     shared = dask.delayed(signals)
     pieces = [dask.delayed(watch_of)(p, name, shared, options) for p in by_debtor.to_delayed()]
-    computed, read = dask.compute(pieces, summaries)
-    found = [piece for piece in computed if piece is not None]
-    if not found:
-        found = [watch_part([(as_of, joined(read, name).frame)], settings, as_of=as_of, by=by,
-                            lang=lang)]  # fmt: skip
-    return ranked_watch(found, as_of=as_of, by=by), joined(read, name)
+    computed, summaries = dask.compute(pieces, summaries)
+    read = joined(summaries, name)
+    found = [piece for piece in computed if piece is not None] or [
+        watch_part([(as_of, read.frame)], settings, as_of=as_of, by=by, lang=lang)
+    ]
+    return ranked_watch(found, as_of=as_of, by=by), read

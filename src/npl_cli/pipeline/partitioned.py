@@ -16,7 +16,7 @@ from npl_cli.ledger import Ledger
 from npl_cli.pipeline.limitation import LimitationPart, limitation_part
 from npl_cli.pipeline.triage import WorklistPart, worklist_part
 from npl_cli.pipeline.watch import WatchPart, watch_part
-from npl_cli.warning import GUARANTOR_FIELDS
+from npl_cli.warning import GUARANTOR_FIELDS, guarantor_signals
 
 POSITION, KEY = "_position", "_debtor_key"
 ROWS_PER_PART = 1 << 32  # a loan's place in the whole ledger: part * this + its row
@@ -60,6 +60,15 @@ def guarantor_fields(frame: pd.DataFrame, as_of: pd.Timestamp, settings: Setting
     """What guarantor_signals reads of these loans, with their places in the ledger."""
     aged, _ = age(frame, as_of, settings.typed.aging)
     return aged[[c for c in (POSITION, "dpd", *GUARANTOR_FIELDS) if c in aged]]
+
+
+def whole_signals(fields: list[pd.DataFrame]) -> pd.DataFrame:
+    """guarantor_signals over the guarantor_fields of every partition, in ledger order,
+    indexed by each loan's place in the ledger."""
+    gathered = pd.concat(fields, ignore_index=True).sort_values(POSITION, kind="stable")
+    return guarantor_signals(gathered.reset_index(drop=True)).set_index(
+        gathered[POSITION].to_numpy()
+    )
 
 
 def watch_of(

@@ -29,18 +29,17 @@ from npl_cli.pipeline.limitation import LimitationResult
 from npl_cli.pipeline.limitation import merged as merged_limitation
 from npl_cli.pipeline.partitioned import (
     KEY,
-    POSITION,
     deadlines_of,
     guarantor_fields,
     placed,
     watch_of,
+    whole_signals,
     without_frame,
     worklist_of,
 )
 from npl_cli.pipeline.triage import TriageResult, ranked_worklist, worklist_part
 from npl_cli.pipeline.watch import WatchResult, ranked_watch, watch_part
 from npl_cli.progress import QUIET, Progress
-from npl_cli.warning import guarantor_signals
 
 MEMORY_PER_CSV_BYTE = 8  # a ledger read whole needs about this many bytes per byte of CSV
 
@@ -192,11 +191,8 @@ def watch(
     options = {"settings": settings, "as_of": as_of, "by": by, "lang": lang}
     with _spill(beside) as spill:
         files, summaries = _split(parts, read_options, spill, keep_fields, progress)
-        gathered = pd.concat(fields, ignore_index=True).sort_values(POSITION, kind="stable")
-        signals = guarantor_signals(gathered.reset_index(drop=True)).set_index(
-            gathered[POSITION].to_numpy()
-        )
-        del fields[:], gathered
+        signals = whole_signals(fields)
+        del fields[:]
         found = [watch_of(loans, name, signals, options) for loans in _buckets(files, progress)]
     read = joined(summaries, name)
     pieces = [piece for piece in found if piece is not None] or [

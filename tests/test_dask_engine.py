@@ -3,6 +3,8 @@ rows, in the same order, the same CSV bytes, however the ledger is cut into part
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -168,3 +170,21 @@ def test_positions_of_parts_order_debtors_as_the_whole(loans: pd.DataFrame) -> N
     codes, _ = debtor_keys(frame)
     key = debtor_order(frame, codes, np.arange(len(frame)), int(codes.max()) + 1)
     assert (np.argsort(key, kind="stable") == np.arange(len(key))).all()
+
+
+def test_a_bad_part_on_a_worker_is_one_line_and_exit_2(tmp_path: Path, loans: pd.DataFrame) -> None:
+    folder = tmp_path / "book"
+    write_parts(loans, folder, [700])
+    (folder / "part-002.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "npl_cli", "triage", str(folder), "--as-of", "2026-10-31",
+         "--engine", "dask", "-f", "csv", "-o", str(tmp_path / "out.csv")],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"npl: error: {folder / 'part-002.csv'}: no ledger header found; expected headers such "
+        "as 借据号 and 贷款余额 (see 'npl inspect --help'); use --header-row N, or map your "
+        "headers in npl.toml [columns]"
+    ]  # the workers' own logs of the failure stay silent
+    assert not (tmp_path / "out.csv").exists()

@@ -71,7 +71,7 @@ def cluster(scheduler: str | None, workers: int | None = None) -> Iterator[Any]:
             n_workers=workers,
             threads_per_worker=1,
             dashboard_address=":0",  # any free port: never clash with a running cluster
-            silence_logs=logging.ERROR,  # the shuffle's progress is not the desk's business
+            silence_logs=logging.CRITICAL,  # a worker logs what it raises: npl says it once
         ) as local,
         Client(local) as client,
     ):
